@@ -1,0 +1,136 @@
+"""Sentences and aligned text that explain the numbers on the Derivatives page."""
+
+from __future__ import annotations
+
+import math
+
+from core.derivatives import Microscope, direction
+from core.numeric import DTYPES, exact_decimal, to_bits
+
+# Significant decimal digits that identify a value of each format (max_digits10).
+DIGITS = {"float64": 17, "float32": 9, "float16": 5, "bfloat16": 4}
+
+
+def number(value: float, dtype: str = "float64") -> str:
+    """The shortest digits that identify `value` in its format (as numpy prints it)."""
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "inf" if value > 0 else "−inf"
+    return str(DTYPES[dtype].type(value))
+
+
+def error(value: float) -> str:
+    """An error to three significant digits; exact zero stays 0."""
+    if value == 0:
+        return "0"
+    return number(value) if not math.isfinite(value) else f"{value:.3g}"
+
+
+def verdict(m: Microscope, exact: float, variable: str = "w") -> tuple[str, str]:
+    """(severity, sentence) for one precision's forward-difference estimate."""
+    name = m.dtype
+    if m.h_underflowed:
+        return "error", (
+            f"In {name}, h itself rounds to 0: the smallest positive {name} is larger than this h. "
+            f"The estimate is 0/0 = NaN — not a number at all."
+        )
+    if math.isnan(m.estimate):
+        return "error", f"In {name} the estimate is NaN (not a number): the formula divided 0 by 0 or inf by inf."
+    if math.isinf(m.estimate):
+        return "error", f"In {name} the estimate overflowed to {number(m.estimate)}: the numbers grew past the largest {name}."
+    if m.estimate == 0 and exact != 0:
+        if m.step_vanished:
+            return "error", (
+                f"{variable} + h == {variable} in {name}: the rise is exactly 0, so the machine thinks the ground "
+                f"is flat (the true slope is {number(exact)}). h is under half the gap between neighbouring "
+                f"{name} numbers at {variable} = {number(m.x, name)}."
+            )
+        return "error", (
+            f"In {name} f({variable} + h) and f({variable}) round to the same number: the rise cancels to exactly 0 "
+            f"and the machine thinks the ground is flat. The true slope is {number(exact)}."
+        )
+    if exact != 0:
+        relative = abs(m.estimate - exact) / abs(exact)
+        if relative > 0.1:
+            return "warning", f"In {name} the estimate {number(m.estimate, name)} is off by {relative:.0%}: h is far from its best value."
+        return "success", f"In {name} the estimate {number(m.estimate, name)} is within {relative:.1e} of the true slope."
+    return "info", f"In {name} the estimate is {number(m.estimate, name)}; the true slope here is 0."
+
+
+def verdicts(scopes, exact: float, variable: str = "w") -> dict[str, list[str]]:
+    """The verdict sentences grouped by severity, worst first, for one box each."""
+    grouped: dict[str, list[str]] = {}
+    for scope in scopes:
+        severity, sentence = verdict(scope, exact, variable)
+        grouped.setdefault(severity, []).append(sentence)
+    order = ["error", "warning", "info", "success"]
+    return {k: grouped[k] for k in order if k in grouped}
+
+
+def _aligned(values: list[float], dtype: str) -> list[str]:
+    """Fixed-point strings with a common number of decimals, so digits line up."""
+    finite = [abs(v) for v in values if math.isfinite(v) and v != 0]
+    top = max(finite, default=1.0)
+    decimals = max(DIGITS[dtype] - 1 - math.floor(math.log10(top)), 0)
+    decimals = min(decimals, 40)
+    return [f"{v:+.{decimals}f}" if math.isfinite(v) else number(v) for v in values]
+
+
+def _shared_prefix(a: str, b: str) -> int:
+    count = 0
+    for ca, cb in zip(a, b):
+        if ca != cb:
+            break
+        count += 1
+    return count
+
+
+def microscope_text(m: Microscope, variable: str = "w") -> str:
+    """The forward difference as stored in one precision, digit by digit."""
+    w, wh = variable, f"{variable} + h"
+    sign, exponent, mantissa = to_bits(m.x, m.dtype)
+    sign2, exponent2, mantissa2 = to_bits(m.x_plus_h, m.dtype)
+    hs, he, hm = to_bits(m.h, m.dtype)
+    width = len(exponent) + 1
+    lines = [
+        f"{m.dtype}: every number below is the value actually stored",
+        "",
+        f"{'':10}{'sign':<6}{'exponent':<{width}}mantissa",
+        f"{w:<10}{sign:<6}{exponent:<{width}}{mantissa}",
+        f"{'h':<10}{hs:<6}{he:<{width}}{hm}",
+        f"{wh:<10}{sign2:<6}{exponent2:<{width}}{mantissa2}"
+        + ("   ← identical to w: h vanished" if m.step_vanished else ""),
+        "",
+        f"{w:<10}= {_trim(exact_decimal(m.x))}",
+        f"{'h':<10}= {_trim(exact_decimal(m.h))}",
+        f"{wh:<10}= {_trim(exact_decimal(m.x_plus_h))}",
+        "",
+    ]
+    above, below, rise = _aligned([m.f_x_plus_h, m.f_x, m.rise], m.dtype)
+    shared = _shared_prefix(above, below)
+    significant_shared = len(above[:shared].lstrip("+-0.").replace(".", ""))
+    lines += [
+        f"{'f(' + wh + ')':<12}= {above}",
+        f"{'f(' + w + ')':<12}= {below}",
+    ]
+    if shared > 1:
+        lines.append(f"{'':14}{'^' * (shared - 1)}  {significant_shared} leading digits are the same and cancel")
+    lines += [
+        f"{'rise':<12}= {rise}",
+        f"{'rise / h':<12}= {number(m.estimate, m.dtype)}",
+    ]
+    return "\n".join(lines)
+
+
+def _trim(digits: str, keep: int = 40) -> str:
+    return digits if len(digits) <= keep else digits[:keep] + "…"
+
+
+def direction_sentence(slope: float, variable: str = "w") -> str:
+    step = direction(slope)
+    if step < 0:
+        return f"The slope is positive ({number(slope)}): uphill is to the right, so **decrease {variable}** (step left)."
+    if step > 0:
+        return f"The slope is negative ({number(slope)}): uphill is to the left, so **increase {variable}** (step right)."
+    return f"The slope is {number(slope)}: no direction is downhill here — a flat spot (a minimum, maximum or saddle), or a broken estimate."

@@ -1,0 +1,28 @@
+"""The top of every lesson page."""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
+
+
+def _through_entry_point() -> None:
+    """Make sure the page runs under dashboard.py's ``st.navigation``.
+
+    Streamlit decides once per server process whether the app uses the
+    legacy ``pages/`` folder discovery, and only clears that when
+    ``st.navigation`` first runs. So if a shared link to a lesson is the very
+    first request after the server starts, the page would run on its own,
+    without the navigation, theme or presenter mode. Clear the flag and run
+    again through the entry point.
+    """
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+def header(title: str, intro: str) -> None:
+    """Title and one or two sentences of introduction."""
+    _through_entry_point()
+    st.title(title)
+    st.markdown(intro)

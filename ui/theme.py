@@ -1,0 +1,110 @@
+"""One place for how the app looks: fonts, colours, line styles, presenter mode.
+
+Presenter mode is a single session setting (sidebar toggle, or ``?present=1``
+in the URL). Every chart goes through :func:`style_chart` and the page CSS
+through :func:`apply_page_style`, so turning it on changes everything at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import altair as alt
+import streamlit as st
+
+PRESENT_KEY = "present"
+
+# Okabe & Ito's colour-blind-safe palette (Color Universal Design, 2002).
+OKABE_ITO = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky": "#56B4E9",
+    "green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "purple": "#CC79A7",
+}
+
+# Each precision keeps its colour and dash on every page; colour is never the
+# only cue (dashes and labels differ too).
+PRECISION_STYLE = {
+    "float64": (OKABE_ITO["blue"], []),
+    "float32": (OKABE_ITO["orange"], [8, 4]),
+    "float16": (OKABE_ITO["green"], [2, 3]),
+    "bfloat16": (OKABE_ITO["purple"], [10, 3, 2, 3]),
+    "exact": (OKABE_ITO["black"], []),
+}
+
+
+@dataclass(frozen=True)
+class Theme:
+    font_size: int  # axis tick labels, legend labels
+    title_size: int  # axis titles, chart titles
+    stroke_width: float
+    point_size: int
+    chart_height: int
+    body_scale: float  # page text, relative to Streamlit's default
+
+
+NORMAL = Theme(font_size=13, title_size=14, stroke_width=2.5, point_size=70, chart_height=340, body_scale=1.0)
+PRESENTER = Theme(font_size=18, title_size=20, stroke_width=4.0, point_size=150, chart_height=360, body_scale=1.3)
+
+
+def presenting() -> bool:
+    return bool(st.session_state.get(PRESENT_KEY, False))
+
+
+def theme() -> Theme:
+    return PRESENTER if presenting() else NORMAL
+
+
+def presenter_toggle() -> None:
+    """The sidebar switch, bound to ``?present=1`` so a link can turn it on."""
+    st.sidebar.toggle(
+        "Presenter mode",
+        key=PRESENT_KEY,
+        bind="query-params",
+        help="Larger text and thicker lines for a projector; hides the toolbar.",
+    )
+
+
+def apply_page_style() -> None:
+    """Page-wide CSS: readable type always, larger type in presenter mode."""
+    t = theme()
+    hide_chrome = (
+        """
+        [data-testid="stToolbar"], [data-testid="stMainMenu"], [data-testid="stDecoration"],
+        .developer-note { display: none !important; }
+        """
+        if presenting()
+        else ""
+    )
+    st.html(
+        f"""<style>
+        html {{ font-size: {round(16 * t.body_scale)}px; }}
+        .stMainBlockContainer {{ padding-top: 2.2rem; max-width: 1400px; }}
+        [data-testid="stMetricValue"] {{ font-variant-numeric: tabular-nums; }}
+        code {{ font-size: 0.95em; }}
+        {hide_chrome}
+        </style>"""
+    )
+
+
+def style_chart(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """Fonts, sizes and line widths for one chart, from the current theme."""
+    t = theme()
+    return (
+        chart.configure_axis(
+            labelFontSize=t.font_size,
+            titleFontSize=t.title_size,
+            labelColor="#111",
+            titleColor="#111",
+            gridColor="#e6e6e6",
+        )
+        .configure_legend(labelFontSize=t.font_size, titleFontSize=t.title_size, symbolStrokeWidth=t.stroke_width, orient="bottom")
+        .configure_title(fontSize=t.title_size + 2, anchor="start")
+        .configure_line(strokeWidth=t.stroke_width)
+        .configure_point(size=t.point_size)
+        .configure_view(strokeWidth=0)
+    )
