@@ -352,10 +352,12 @@ def analyse(expr: sympy.Expr, variables: Sequence[str]) -> Analysis:
 
 
 def _tidy(expr: sympy.Expr) -> sympy.Expr:
-    """A shorter equal form when a cheap simplification finds one."""
-    if sympy.count_ops(expr) > 60:
-        return expr
-    shorter = sympy.simplify(expr)
+    """A shorter equal form when pulling out common factors finds one.
+
+    Full ``simplify`` would be prettier but can run for seconds on ordinary
+    functions such as (x + 1)^50 (x - 1)^50, which it tries to expand.
+    """
+    shorter = sympy.factor_terms(expr)
     return shorter if sympy.count_ops(shorter) < sympy.count_ops(expr) else expr
 
 

@@ -27,7 +27,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["SymbolicTimeout", "run_bounded", "DEFAULT_TIMEOUT", "MEMORY_LIMIT"]
+__all__ = ["SymbolicTimeout", "run_bounded", "wait", "DEFAULT_TIMEOUT", "MEMORY_LIMIT"]
 
 DEFAULT_TIMEOUT = 2.0  # seconds
 MEMORY_LIMIT = 1 << 30  # bytes of address space for the worker (1 GiB)
@@ -115,6 +115,12 @@ def run_bounded(func: Callable, *args: Any, timeout: float = DEFAULT_TIMEOUT, **
     if not func.__module__.startswith("core."):
         raise ValueError("only functions of the core package run in the worker")
     return _WORKER.call(func, args, kwargs, timeout)
+
+
+def wait(seconds: float) -> float:
+    """A task that only waits: checks the time limit end to end (tests, benchmarks)."""
+    time.sleep(seconds)
+    return seconds
 
 
 def _serve(memory_limit: int) -> None:  # pragma: no cover - runs in the worker

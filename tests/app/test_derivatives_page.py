@@ -1,0 +1,90 @@
+"""AppTest of the entry point and the Derivatives page."""
+
+import pytest
+
+from tests.conftest import no_exception
+
+PAGE = "pages/derivatives.py"
+
+
+def metrics(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_dashboard_home_renders(open_page):
+    at = open_page()
+    no_exception(at)
+    assert at.title[0].value == "Calculus for ML"
+
+
+def test_defaults_show_the_lesson_numbers(open_page):
+    at = open_page(PAGE)
+    no_exception(at)
+    shown = metrics(at)
+    # Issue 2: w**2 at w = 3, h = 0.01 gives 6.009999999999849 in float64; the exact slope is 6.
+    assert shown["Exact slope (calculus)"] == "6.0"
+    assert shown["float64 estimate"] == "6.009999999999849"
+    assert "float32 estimate" in shown
+    assert at.get("vega_lite_chart"), "the error-vs-h chart is missing"
+    assert any("2 w" in latex.value for latex in at.latex), "the exact derivative 2w is missing"
+
+
+def test_tiny_h_cancels_to_exactly_zero_and_says_so(open_page):
+    at = open_page(PAGE)
+    at.select_slider(key="d_h").set_value(1e-17).run()
+    no_exception(at)
+    shown = metrics(at)
+    # 3.0 + 1e-17 == 3.0 in float64, so the forward difference is exactly 0.
+    assert shown["float64 estimate"] == "0.0"
+    assert any("w + h == w in float64" in e.value and "flat" in e.value for e in at.error)
+
+
+def test_changing_h_changes_the_numbers(open_page):
+    at = open_page(PAGE)
+    before = metrics(at)["float32 estimate"]
+    at.select_slider(key="d_h").set_value(1e-6).run()
+    after = metrics(at)["float32 estimate"]
+    # Issue 2: in float32 h = 1e-6 already gives 5.72...
+    assert before != after and after.startswith("5.72")
+
+
+def test_every_precision_and_method(open_page):
+    at = open_page(PAGE)
+    at.button_group(key="d_dtypes").set_value(["float64", "float32", "float16", "bfloat16"]).run()
+    for method in ["forward", "backward", "central", "complex-step"]:
+        at.button_group(key="d_method").set_value(method).run()
+        no_exception(at)
+    shown = metrics(at)
+    assert shown["float16 estimate"] == "unavailable"  # no complex float16 type exists
+
+
+def test_bad_function_gives_a_message_and_keeps_the_last_good_one(open_page):
+    at = open_page(PAGE)
+    at.text_input(key="d_f").input("sine(w)").run()
+    no_exception(at)
+    assert any("did you mean sin" in e.value for e in at.error)
+    assert metrics(at)["Exact slope (calculus)"] == "6.0"  # still w**2
+    assert at.text_input(key="d_f").value == "sine(w)"  # the student's text is kept to fix
+
+
+@pytest.mark.parametrize("hostile", ["__import__('os').system('id')", "9**9**9", "(" * 300 + "w" + ")" * 300])
+def test_hostile_text_is_rejected_in_words(open_page, hostile):
+    at = open_page(PAGE)
+    at.text_input(key="d_f").input(hostile[:500]).run()
+    no_exception(at)
+    assert at.error, "no message for hostile input"
+
+
+def test_second_example_preset(open_page):
+    at = open_page(PAGE, query={"d_tab": "Which way is downhill?"})
+    at.button(key="d_try_second").click().run()
+    no_exception(at)
+    # Issue 2: Loss = (w - 4)^2 at w = 6 has slope 2(w - 4) = 4: positive, so decrease w.
+    assert metrics(at)["Exact slope (calculus)"] == "4.0"
+    assert any("decrease w" in m.value for m in at.markdown)
+
+
+def test_tampered_url_still_renders(open_page):
+    at = open_page(PAGE, query={"d_h": "banana", "d_w": "1e999", "d_dtypes": "float128", "d_f": "open('x')"})
+    no_exception(at)
+    assert at.metric, "the page did not render its numbers"

@@ -1,0 +1,54 @@
+"""The real app in headless Chromium: every page loads, and controls work."""
+
+import pytest
+
+from tests.conftest import screenshot, wait_idle
+from ui.lessons import LESSONS
+
+pytestmark = pytest.mark.browser
+
+
+def url_path(lesson) -> str:
+    return lesson.path.removeprefix("pages/").removesuffix(".py")
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=url_path)
+def test_lesson_page_loads_without_exception(server, page, lesson):
+    page.goto(f"{server}/{url_path(lesson)}")
+    wait_idle(page)
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert page.locator("h1").first.inner_text().strip()
+    screenshot(page, f"page-{url_path(lesson)}")
+
+
+def test_home_links_every_lesson(server, page):
+    page.goto(server)
+    wait_idle(page)
+    for lesson in LESSONS:
+        assert page.get_by_text(f"{lesson.number}. {lesson.title}").count() >= 1
+
+
+def test_derivatives_slider_changes_the_estimate(server, page):
+    page.goto(f"{server}/derivatives")
+    wait_idle(page)
+    values = page.locator("[data-testid='stMetricValue']")
+    before = values.nth(1).inner_text()
+    assert before == "6.009999999999849"  # issue 2: h = 0.01 in float64
+    handle = page.get_by_role("slider").first
+    handle.focus()
+    handle.press("ArrowLeft")  # one step smaller: h = 5e-3
+    wait_idle(page)
+    after = values.nth(1).inner_text()
+    assert after != before
+    assert page.locator("[data-testid='stException']").count() == 0
+    screenshot(page, "derivatives-after-slider")
+
+
+def test_derivatives_cancellation_on_a_shared_link(server, page):
+    # A link straight to a lesson is the first thing many students open.
+    page.goto(f"{server}/derivatives?d_h=1e-17")
+    wait_idle(page)
+    assert page.locator("[data-testid='stMetricValue']").nth(1).inner_text() == "0.0"
+    assert page.get_by_text("w + h == w in float64").count() >= 1
+    assert page.locator("[data-testid='stVegaLiteChart']").count() >= 1
+    screenshot(page, "derivatives-cancellation")

@@ -1,0 +1,133 @@
+"""Shared fixtures: AppTest of the real entry point, and a real server + browser."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "tests" / "artifacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+
+
+# --- AppTest ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def open_page():
+    """Run dashboard.py under AppTest and switch to a page: ``open_page("pages/x.py", query={...})``."""
+    from streamlit.testing.v1 import AppTest
+
+    def _open(path: str | None = None, query: dict | None = None, timeout: float = 60):
+        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=timeout)
+        for key, value in (query or {}).items():
+            at.query_params[key] = value
+        at.run()
+        if path is not None:
+            at.switch_page(path)
+            at.run()
+        return at
+
+    return _open
+
+
+def no_exception(at) -> None:
+    """Fail with the message and traceback of any exception the app showed."""
+    assert not at.exception, "\n".join(f"{e.message}\n{''.join(e.stack_trace)}" for e in at.exception)
+
+
+# --- a real server and a real browser ---------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(entry: str = "dashboard.py", cwd: Path = ROOT, extra: list[str] | None = None):
+    """``streamlit run`` on a free loopback port; returns (process, base url)."""
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", entry, "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true", *(extra or [])],
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=1) as response:
+                if response.status == 200:
+                    return process, url
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    raise RuntimeError("streamlit did not start within 60 s:\n" + process.stdout.read().decode(errors="replace"))
+
+
+@pytest.fixture(scope="session")
+def server():
+    process, url = start_server()
+    yield url
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def chromium_path() -> str:
+    path = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    if not path:
+        pytest.fail("Chromium is missing: install Debian's 'chromium' package (see .ci/run); browser tests never skip")
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+def wait_idle(tab, timeout: float = 30_000) -> None:
+    """Wait until the script run triggered by the last interaction has finished."""
+    tab.wait_for_timeout(150)
+    tab.wait_for_selector(IDLE, timeout=timeout)
+    tab.wait_for_timeout(150)
+    tab.wait_for_selector(IDLE, timeout=timeout)
+
+
+def screenshot(tab, name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    tab.screenshot(path=str(path), full_page=True)
+    return path

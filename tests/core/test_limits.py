@@ -1,0 +1,41 @@
+"""Symbolic work runs in a worker that is killed when it overruns."""
+
+import time
+
+import pytest
+
+from core import derivatives
+from core.expressions import parse_expression
+from core.limits import SymbolicTimeout, run_bounded, wait
+
+
+def test_a_result_comes_back():
+    analysis = run_bounded(derivatives.analyse, parse_expression("x^3"), ("x",), timeout=30)
+    assert str(analysis.derivatives[0]) == "3*x**2"
+
+
+def test_errors_are_raised_in_the_caller():
+    with pytest.raises(ValueError, match="unknown method"):
+        run_bounded(derivatives.finite_difference, parse_expression("x"), 1.0, 0.1, method="sideways", timeout=30)
+
+
+def test_overrunning_work_is_stopped_and_the_worker_replaced():
+    run_bounded(derivatives.analyse, parse_expression("x"), ("x",), timeout=30)  # warm worker
+    start = time.perf_counter()
+    with pytest.raises(SymbolicTimeout):
+        run_bounded(wait, 5, timeout=0.5)
+    assert time.perf_counter() - start < 1.5
+    # The next call gets a fresh worker and works.
+    assert run_bounded(derivatives.exact_slope, parse_expression("x^2"), 3.0, timeout=30) == 6.0
+
+
+def test_memory_is_capped():
+    # 2**28 step sizes (2 GiB) exceed the worker's 1 GiB address-space limit: MemoryError there,
+    # reported here, and the server process is untouched.
+    with pytest.raises((SymbolicTimeout, MemoryError)):
+        run_bounded(derivatives.sweep_h, 2**28, timeout=30)
+
+
+def test_only_core_functions_travel():
+    with pytest.raises(ValueError, match="core package"):
+        run_bounded(print, "hi")
