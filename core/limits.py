@@ -127,6 +127,9 @@ def _serve(memory_limit: int) -> None:  # pragma: no cover - runs in the worker
     import importlib
     import resource
 
+    # This file runs as __main__ here; errors must pickle as core.limits's own class.
+    from core.limits import SymbolicTimeout as Timeout
+
     resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     while True:
@@ -140,7 +143,7 @@ def _serve(memory_limit: int) -> None:  # pragma: no cover - runs in the worker
                 target = getattr(target, part)
             reply = ("ok", target(*args, **kwargs))
         except MemoryError:
-            reply = ("error", SymbolicTimeout("this needed more memory than the lesson allows and was stopped"))
+            reply = ("error", Timeout("this needed more memory than the lesson allows and was stopped"))
         except Exception as error:  # sent back and raised in the caller
             reply = ("error", error)
         try:
