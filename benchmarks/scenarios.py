@@ -1,0 +1,37 @@
+"""What each benchmark does to each page, and the budget the issues give it.
+
+A scenario opens a page through dashboard.py (as a student would) and then
+moves one control back and forth; only warm reruns are timed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Scenario:
+    page: str
+    budget_ms: float  # median warm rerun under AppTest
+    move: Callable  # move(at, i): change one control; at.run() is called by the harness
+    query: dict = field(default_factory=dict)
+    states: tuple[dict, ...] = ()  # extra URL states to check chart payloads in
+
+
+def _move_h(at, i):
+    at.select_slider(key="d_h").set_value([1e-3, 1e-4, 1e-5, 1e-17][i % 4])
+
+
+SCENARIOS: list[Scenario] = [
+    Scenario(
+        "pages/derivatives.py",
+        budget_ms=50,  # issue 2
+        move=_move_h,
+        states=(
+            {"d_dtypes": ["float64", "float32", "float16", "bfloat16"], "d_method": "central"},
+            {"d_dtypes": ["float64", "float32", "float16", "bfloat16"], "d_tab": "Secant vs tangent"},
+            {"d_f": "exp(-w^2)*sin(5w)", "d_h": "1e-08"},
+        ),
+    ),
+]
