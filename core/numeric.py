@@ -217,7 +217,11 @@ def _fold_numbers(expr: sympy.Expr) -> sympy.Expr:
         if expr.is_Integer and isinstance(expr, sympy.Integer) and abs(int(expr)) <= 64:
             return expr  # keep small integers exact: they may be exponents
         return sympy.Float(fold_constant(expr)) if expr.is_number else expr
-    return expr.func(*(_fold_numbers(a) for a in expr.args), evaluate=False)
+    args = [_fold_numbers(a) for a in expr.args]
+    try:
+        return expr.func(*args, evaluate=False)
+    except TypeError:  # Piecewise pairs and relations take no `evaluate`
+        return expr.func(*args)
 
 
 def lambdify(

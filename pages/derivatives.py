@@ -4,7 +4,9 @@ import streamlit as st
 
 from core import derivatives
 from core.derivatives import METHODS
-from ui import cached, charts, explain, page
+from core.expressions import parse_expression
+from core.numeric import ulp
+from ui import cached, charts, explain, page, predict
 from ui.controls import format_step, precision_pills, preset_button, step_size_slider
 from ui.function_input import function_input
 from ui.show_code import show_code
@@ -55,6 +57,27 @@ if method == "forward":
         getattr(st, severity)("\n".join(f"- {s}" for s in sentences) if len(sentences) > 1 else sentences[0])
 elif method == "complex-step" and any(d not in ("float64", "float32") for d in dtypes):
     st.info("The complex step needs a complex number type; float16 and bfloat16 have none, so they show as unavailable.")
+
+def _reveal_cancellation() -> None:
+    estimate = float(derivatives.finite_difference(parse_expression("w^2", (W,)), 3.0, 1e-17, variable=W))
+    st.markdown(
+        f"The computer's answer: **{estimate}**. In float64, 3.0 + 1e-17 rounds back to 3.0 "
+        f"(the gap between neighbouring floats at 3 is {ulp(3.0):.2e}), so f(w + h) − f(w) = 9 − 9 = 0 "
+        "and 0 / 1e-17 = 0. Smaller h was supposed to be *more* accurate; below the best h it is less, and here "
+        "it is completely wrong."
+    )
+    preset_button("Show it above", {"d_f": "w**2", "d_w": 3.0, "d_h": 1e-17, "d_method": "forward"}, key="d_q1_show")
+
+
+predict.ask(
+    predict.Question(
+        key="d_q1",
+        prompt="Loss = w², w = 3, h = 1e-17 in float64 — what will the forward difference give?",
+        choices=("About 6.01, like h = 0.01", "Almost exactly 6: smaller h is more accurate", "Exactly 0", "NaN or an error"),
+        answer=2,
+        explain=_reveal_cancellation,
+    )
+)
 
 tab_error, tab_scope, tab_secant, tab_exact, tab_direction = st.tabs(
     ["Error against h", "Under the microscope", "Secant vs tangent", "The exact derivative", "Which way is downhill?"],

@@ -88,3 +88,16 @@ def test_tampered_url_still_renders(open_page):
     at = open_page(PAGE, query={"d_h": "banana", "d_w": "1e999", "d_dtypes": "float128", "d_f": "open('x')"})
     no_exception(at)
     assert at.metric, "the page did not render its numbers"
+
+
+def test_predict_then_reveal(open_page):
+    at = open_page(PAGE)
+    assert at.button(key="d_q1__reveal").disabled  # no guess yet, nothing to reveal
+    at.radio(key="d_q1__guess").set_value(1).run()  # "almost exactly 6"
+    at.button(key="d_q1__reveal").click().run()
+    no_exception(at)
+    assert any("the answer is **Exactly 0**" in w.value for w in at.warning)
+    # The reveal runs the computation: the forward difference at h = 1e-17 is 0.0.
+    assert any("The computer's answer: **0.0**" in m.value for m in at.markdown)
+    at.button(key="d_q1_show").click().run()
+    assert at.select_slider(key="d_h").value == 1e-17

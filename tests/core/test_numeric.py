@@ -85,3 +85,14 @@ def test_exact_decimal_shows_every_digit():
     # 0.01 is not representable; its float64 value has 59 significant digits.
     assert exact_decimal(0.01) == "0.01000000000000000020816681711721685132943093776702880859375"
     assert exact_decimal(np.float32(3.01)) == "3.0099999904632568359375"
+
+
+@pytest.mark.parametrize("dtype", list(DTYPES))
+def test_piecewise_compiles_in_every_precision(dtype):
+    # Huber's loss is piecewise: (1/2)r^2 where |r| < 1, |r| - 1/2 elsewhere (torch.nn.HuberLoss, delta = 1).
+    r = sympy.Symbol("r", real=True)
+    huber = sympy.Piecewise((r**2 / 2, sympy.Abs(r) < 1), (sympy.Abs(r) - sympy.Rational(1, 2), True))
+    values = np.array([-3.0, 0.5, 2.0], dtype=DTYPES[dtype])
+    result = lambdify(huber, ["r"], dtype)(values)
+    assert result.dtype == DTYPES[dtype]
+    assert result.astype(np.float64).tolist() == [2.5, 0.125, 1.5]
