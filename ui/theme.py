@@ -59,14 +59,26 @@ def theme() -> Theme:
     return PRESENTER if presenting() else NORMAL
 
 
+_TRUE = {"1", "true", "yes", "on"}
+
+
 def presenter_toggle() -> None:
-    """The sidebar switch, bound to ``?present=1`` so a link can turn it on."""
+    """The sidebar switch, kept in step with ``?present=1`` in the address bar.
+
+    (A bound toggle would only understand ``?present=true``; teachers type 1.)
+    """
     st.sidebar.toggle(
         "Presenter mode",
+        value=st.query_params.get(PRESENT_KEY, "").lower() in _TRUE,
         key=PRESENT_KEY,
-        bind="query-params",
-        help="Larger text and thicker lines for a projector; hides the toolbar.",
+        persist_state="session",
+        help="Larger text and thicker lines for a projector; hides the toolbar. Same as ?present=1 in the address.",
     )
+    if presenting():
+        if st.query_params.get(PRESENT_KEY) != "1":
+            st.query_params[PRESENT_KEY] = "1"
+    elif PRESENT_KEY in st.query_params:
+        del st.query_params[PRESENT_KEY]
 
 
 def apply_page_style() -> None:

@@ -50,5 +50,6 @@ def test_derivatives_cancellation_on_a_shared_link(server, page):
     wait_idle(page)
     assert page.locator("[data-testid='stMetricValue']").nth(1).inner_text() == "0.0"
     assert page.get_by_text("w + h == w in float64").count() >= 1
-    assert page.locator("[data-testid='stVegaLiteChart']").count() >= 1
+    # The chart component loads lazily, a moment after the script run ends.
+    page.wait_for_selector("[data-testid='stVegaLiteChart'] canvas, [data-testid='stVegaLiteChart'] svg", timeout=15_000)
     screenshot(page, "derivatives-cancellation")
