@@ -126,6 +126,13 @@ def wait_idle(tab, timeout: float = 30_000) -> None:
     tab.wait_for_selector(IDLE, timeout=timeout)
 
 
+def goto(tab, url: str, timeout: float = 30_000) -> None:
+    """Open a page and wait until its first full run has drawn it (every page has a title)."""
+    tab.goto(url)
+    tab.wait_for_selector("h1", timeout=timeout)
+    wait_idle(tab, timeout)
+
+
 def screenshot(tab, name: str) -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"

@@ -86,8 +86,10 @@ def apply_page_style() -> None:
     t = theme()
     hide_chrome = (
         """
-        [data-testid="stToolbar"], [data-testid="stMainMenu"], [data-testid="stDecoration"],
-        .developer-note { display: none !important; }
+        [data-testid="stToolbarActions"], [data-testid="stMainMenu"], [data-testid="stDecoration"],
+        [data-testid="stStatusWidget"], .developer-note { display: none !important; }
+        h1 { font-size: 2.4rem !important; padding-top: 0 !important; }
+        [data-testid="stMetricValue"] { font-size: 1.7rem !important; }
         """
         if presenting()
         else ""
@@ -95,8 +97,9 @@ def apply_page_style() -> None:
     st.html(
         f"""<style>
         html {{ font-size: {round(16 * t.body_scale)}px; }}
-        .stMainBlockContainer {{ padding-top: 2.2rem; max-width: 1400px; }}
+        .stMainBlockContainer {{ padding-top: 4rem; max-width: 1400px; }}
         [data-testid="stMetricValue"] {{ font-variant-numeric: tabular-nums; }}
+        [data-testid="stMetricValue"] * {{ white-space: normal !important; overflow-wrap: anywhere; text-overflow: clip !important; }}
         code {{ font-size: 0.95em; }}
         {hide_chrome}
         </style>"""

@@ -23,7 +23,7 @@ def test_presenter_mode_from_the_url_enlarges_text_and_charts(open_page):
     # Issue 7: body text at least 25 % larger (16 px -> 21 px), axis labels likewise.
     assert "html { font-size: 21px; }" in page_css(presenting)
     assert chart_config(presenting)["axis"]["labelFontSize"] >= 1.25 * chart_config(normal)["axis"]["labelFontSize"]
-    assert "stToolbar" in page_css(presenting) and "stToolbar" not in page_css(normal)
+    assert "stMainMenu" in page_css(presenting) and "stMainMenu" not in page_css(normal)
 
 
 def test_presenter_toggle_does_the_same(open_page):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.conftest import screenshot, wait_idle
+from tests.conftest import goto, screenshot, wait_idle
 from ui.lessons import LESSONS
 
 pytestmark = pytest.mark.browser
@@ -14,23 +14,20 @@ def url_path(lesson) -> str:
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=url_path)
 def test_lesson_page_loads_without_exception(server, page, lesson):
-    page.goto(f"{server}/{url_path(lesson)}")
-    wait_idle(page)
+    goto(page, f"{server}/{url_path(lesson)}")
     assert page.locator("[data-testid='stException']").count() == 0
     assert page.locator("h1").first.inner_text().strip()
     screenshot(page, f"page-{url_path(lesson)}")
 
 
 def test_home_links_every_lesson(server, page):
-    page.goto(server)
-    wait_idle(page)
+    goto(page, server)
     for lesson in LESSONS:
         assert page.get_by_text(f"{lesson.number}. {lesson.title}").count() >= 1
 
 
 def test_derivatives_slider_changes_the_estimate(server, page):
-    page.goto(f"{server}/derivatives")
-    wait_idle(page)
+    goto(page, f"{server}/derivatives")
     values = page.locator("[data-testid='stMetricValue']")
     before = values.nth(1).inner_text()
     assert before == "6.009999999999849"  # issue 2: h = 0.01 in float64
@@ -46,8 +43,7 @@ def test_derivatives_slider_changes_the_estimate(server, page):
 
 def test_derivatives_cancellation_on_a_shared_link(server, page):
     # A link straight to a lesson is the first thing many students open.
-    page.goto(f"{server}/derivatives?d_h=1e-17")
-    wait_idle(page)
+    goto(page, f"{server}/derivatives?d_h=1e-17")
     assert page.locator("[data-testid='stMetricValue']").nth(1).inner_text() == "0.0"
     assert page.get_by_text("w + h == w in float64").count() >= 1
     # The chart component loads lazily, a moment after the script run ends.
