@@ -224,7 +224,16 @@ class _Builder:
         method = getattr(self, "_visit_" + type(node).__name__, None)
         if method is None:
             raise ExpressionError(_describe_forbidden(node))
-        result = method(node, depth + 1)
+        try:
+            result = method(node, depth + 1)
+        except ExpressionError:
+            raise
+        except ZeroDivisionError:
+            raise ExpressionError("the function divides by zero (for example 1/0); change that part") from None
+        except (ArithmeticError, ValueError, TypeError, RecursionError, MemoryError):
+            raise ExpressionError("this cannot be computed as written; " + _FORBIDDEN_HINT) from None
+        if result.has(sympy.zoo, sympy.nan):
+            raise ExpressionError("the function divides by zero (for example 1/0); change that part")
         _check_size(result)
         return result
 

@@ -77,6 +77,8 @@ def test_every_variable_is_real():
         ("'x'", "quotes"),
         ("sin(x, 2)", "exactly one argument"),
         ("1e999", "too large"),
+        ("1.0/0.0", "divides by zero"),  # found by hypothesis: sympy raised ZeroDivisionError
+        ("x + 1/0", "divides by zero"),
     ],
 )
 def test_rejections_say_what_to_fix(text, advice):
