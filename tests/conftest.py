@@ -62,16 +62,23 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(entry: str = "dashboard.py", cwd: Path = ROOT, extra: list[str] | None = None):
-    """``streamlit run`` on a free loopback port; returns (process, base url)."""
+def start_server(entry: str = "dashboard.py", cwd: Path = ROOT, extra: list[str] | None = None, log: Path | None = None):
+    """``streamlit run`` on a free loopback port; returns (process, base url).
+
+    The server's output goes to `log` (a file, so a long run can never block
+    on a full pipe).
+    """
     port = _free_port()
+    ARTIFACTS.mkdir(exist_ok=True)
+    log = log or ARTIFACTS / f"server-{port}.log"
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", entry, "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true", *(extra or [])],
         cwd=cwd,
-        stdout=subprocess.PIPE,
+        stdout=log.open("wb"),
         stderr=subprocess.STDOUT,
     )
+    process.log = log
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -82,15 +89,21 @@ def start_server(entry: str = "dashboard.py", cwd: Path = ROOT, extra: list[str]
         except OSError:
             time.sleep(0.2)
     process.kill()
-    raise RuntimeError("streamlit did not start within 60 s:\n" + process.stdout.read().decode(errors="replace"))
+    raise RuntimeError("streamlit did not start within 60 s:\n" + log.read_text(errors="replace"))
 
 
 @pytest.fixture(scope="session")
-def server():
+def server_process():
     process, url = start_server()
-    yield url
+    process.url = url
+    yield process
     process.terminate()
     process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def server(server_process):
+    return server_process.url
 
 
 def chromium_path() -> str:
