@@ -23,6 +23,14 @@ def _move_h(at, i):
     at.select_slider(key="d_h").set_value([1e-3, 1e-4, 1e-5, 1e-17][i % 4])
 
 
+def _step_or_depth(at, i):
+    # Chain rule page: walk the backward pass, then change the network's depth.
+    if i % 2:
+        at.slider(key="c_depth").set_value([2, 4, 6][i // 2 % 3])
+    else:
+        at.slider(key="c_step").set_value([3, 8, 14, 1][i // 2 % 4])
+
+
 SCENARIOS: list[Scenario] = [
     Scenario(
         "pages/derivatives.py",
@@ -32,6 +40,16 @@ SCENARIOS: list[Scenario] = [
             {"d_dtypes": ["float64", "float32", "float16", "bfloat16"], "d_method": "central"},
             {"d_dtypes": ["float64", "float32", "float16", "bfloat16"], "d_tab": "Secant vs tangent"},
             {"d_f": "exp(-w^2)*sin(5w)", "d_h": "1e-08"},
+        ),
+    ),
+    Scenario(
+        "pages/chain_rule.py",
+        budget_ms=80,  # issue 4
+        move=_step_or_depth,
+        states=(
+            {"c_tab": "Vanishing and exploding gradients", "c_layers": "50",
+             "c_scales": ["0.25", "0.5", "1", "1.5", "2", "4"]},
+            {"c_tab": "Gradient check", "c_depth": "6"},
         ),
     ),
 ]

@@ -72,6 +72,17 @@ class ChainRule:
     direct: sympy.Expr  # sympy.diff(f(g(x)), x)
     agrees: bool
 
+    def __reduce__(self):
+        # Unpickling rebuilds a sympy expression from its arguments, which
+        # evaluates it: 2(2x + 3) would come back from the worker process
+        # (core.limits.run_bounded) as 4x + 6. Send the two unevaluated
+        # pieces as trees and rebuild them unevaluated.
+        values = [getattr(self, name) for name in self.__dataclass_fields__]
+        for i, name in enumerate(self.__dataclass_fields__):
+            if name in ("outer_at_inner", "product"):
+                values[i] = _Tree.of(values[i])
+        return (_chain_rule_from_pickle, tuple(values))
+
     def latex_steps(self) -> list[tuple[str, str]]:
         """(name, LaTeX) lines of the derivation, for the page to typeset."""
         latex = sympy.latex
@@ -86,6 +97,27 @@ class ChainRule:
                 rf" = {latex(sympy.factor(self.direct))}",
             ),
         ]
+
+
+@dataclass(frozen=True)
+class _Tree:
+    """A sympy expression as nested (function, arguments), to rebuild it unevaluated."""
+
+    func: type
+    args: tuple
+
+    @classmethod
+    def of(cls, expr: sympy.Basic):
+        return expr if expr.is_Atom else cls(expr.func, tuple(cls.of(a) for a in expr.args))
+
+    def build(self) -> sympy.Basic:
+        args = [a.build() if isinstance(a, _Tree) else a for a in self.args]
+        with sympy.evaluate(False):
+            return self.func(*args)
+
+
+def _chain_rule_from_pickle(*values) -> ChainRule:
+    return ChainRule(*(v.build() if isinstance(v, _Tree) else v for v in values))
 
 
 def _wrapped(expr: sympy.Expr) -> str:

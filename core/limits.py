@@ -27,9 +27,11 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["SymbolicTimeout", "run_bounded", "wait", "DEFAULT_TIMEOUT", "MEMORY_LIMIT"]
+__all__ = ["SymbolicTimeout", "run_bounded", "warm_up", "wait", "DEFAULT_TIMEOUT", "MEMORY_LIMIT"]
 
-DEFAULT_TIMEOUT = 2.0  # seconds
+DEFAULT_TIMEOUT = 2.0  # seconds of work, not counting the worker's start
+START_TIMEOUT = 60.0  # seconds for a new worker to import sympy and report ready
+_READY = b"ready\n"
 MEMORY_LIMIT = 1 << 30  # bytes of address space for the worker (1 GiB)
 _HEADER = struct.Struct("!Q")
 
@@ -44,6 +46,12 @@ class _Worker:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._process: subprocess.Popen | None = None
+
+    def warm_up(self) -> None:
+        """Start the worker now (without waiting) so the first call does not pay for it."""
+        with self._lock:
+            if self._process is None or self._process.poll() is not None:
+                self._process = self._start()
 
     def _start(self) -> subprocess.Popen:
         root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -69,6 +77,14 @@ class _Worker:
             if self._process is None or self._process.poll() is not None:
                 self._process = self._start()
             process = self._process
+            if not getattr(process, "ready", False):
+                try:
+                    # The time limit is for the work, not for importing sympy.
+                    _read_exactly(process.stdout, len(_READY), time.monotonic() + START_TIMEOUT)
+                    process.ready = True
+                except (TimeoutError, EOFError, OSError):
+                    self._stop()
+                    raise SymbolicTimeout("the symbolic worker did not start; try again") from None
             try:
                 process.stdin.write(_HEADER.pack(len(request)) + request)
                 process.stdin.flush()
@@ -106,6 +122,11 @@ def _read_message(stream, timeout: float) -> bytes:
 _WORKER = _Worker()
 
 
+def warm_up() -> None:
+    """Start the worker process in the background, ahead of the first request."""
+    _WORKER.warm_up()
+
+
 def run_bounded(func: Callable, *args: Any, timeout: float = DEFAULT_TIMEOUT, **kwargs: Any) -> Any:
     """Call ``func(*args, **kwargs)`` in the worker process, within `timeout` seconds.
 
@@ -132,6 +153,9 @@ def _serve(memory_limit: int) -> None:  # pragma: no cover - runs in the worker
 
     resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+    importlib.import_module("core.derivatives")  # sympy and numpy: the slow imports
+    stdout.write(_READY)
+    stdout.flush()
     while True:
         header = stdin.read(_HEADER.size)
         if len(header) < _HEADER.size:

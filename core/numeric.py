@@ -15,6 +15,7 @@ than ask mpmath for a number with 10**43 digits.
 
 from __future__ import annotations
 
+import keyword
 import math
 from collections.abc import Callable, Mapping, Sequence
 from types import MappingProxyType
@@ -240,10 +241,14 @@ def lambdify(
     symbols = _symbols_for(expr, variables)
     folded = _fold_numbers(sympy.sympify(expr))
     printer = _TypedConstantPrinter(target.type)
+    # dummify=False: lambdify would otherwise substitute dummies into the
+    # expression, which re-evaluates unevaluated products and prints numbers
+    # the namespace does not hold. The names are safe: variables are
+    # allow-listed identifiers (core.expressions), never raw user text.
     with np.errstate(all="ignore"):
         compiled = sympy.lambdify(
             symbols, folded, modules=[printer_namespace(printer, folded), "numpy"],
-            printer=printer, dummify=True,
+            printer=printer, dummify=False,
         )
 
     def evaluate(*values) -> np.ndarray:
@@ -274,6 +279,9 @@ def printer_namespace(printer: _TypedConstantPrinter, expr: sympy.Expr) -> dict:
 
 
 def _symbols_for(expr: sympy.Expr, variables: Sequence[str]) -> list[sympy.Symbol]:
+    for name in variables:
+        if not name.isidentifier() or keyword.iskeyword(name) or name.startswith("_"):
+            raise ValueError(f"{name!r} cannot be a variable name")
     by_name = {s.name: s for s in sympy.sympify(expr).free_symbols}
     unknown = set(by_name) - set(variables)
     if unknown:

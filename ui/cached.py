@@ -8,6 +8,8 @@ that a class of forty students cannot grow it without limit.
 
 from __future__ import annotations
 
+import math
+import time
 from dataclasses import dataclass
 
 import pandas as pd
@@ -15,6 +17,7 @@ import streamlit as st
 
 from core import derivatives
 from core.expressions import ExpressionError, parse_expression
+from core import limits
 from core.limits import SymbolicTimeout, run_bounded
 
 SYMBOLIC_TIMEOUT = 3.0  # seconds of symbolic work per new function
@@ -29,17 +32,46 @@ class Parsed:
     error: str | None
 
 
+TIMEOUT_MEMORY = 120.0  # seconds a timed-out function is answered from memory
+limits.warm_up()  # start the worker with the server, not with the first student
+
+
 @st.cache_resource(max_entries=512, show_spinner=False)
-def analyse(text: str, variables: tuple[str, ...]) -> Parsed:
-    """Parse and differentiate `text`, bounded in time; failures are cached too."""
+def _analyse(text: str, variables: tuple[str, ...]) -> Parsed:
+    """Parse and differentiate; a parse error is cached, a timeout is raised (not cached)."""
     try:
         expr = parse_expression(text, variables)
-        analysis = run_bounded(derivatives.analyse, expr, variables, timeout=SYMBOLIC_TIMEOUT)
     except ExpressionError as error:
         return Parsed(text, None, str(error))
-    except SymbolicTimeout as error:
-        return Parsed(text, None, f"{error}; try a simpler function")
-    return Parsed(text, analysis, None)
+    return Parsed(text, run_bounded(derivatives.analyse, expr, variables, timeout=SYMBOLIC_TIMEOUT), None)
+
+
+@st.cache_resource(show_spinner=False)
+def _recent_timeouts() -> dict[tuple, float]:
+    return {}
+
+
+def analyse(text: str, variables: tuple[str, ...]) -> Parsed:
+    """Parse and differentiate `text`, bounded in time.
+
+    Results and parse errors are cached for good. A timeout is remembered for
+    a couple of minutes only — long enough that moving a slider does not wait
+    3 s again, short enough that a machine that was merely busy recovers.
+    """
+    key = (text, variables)
+    timeouts = _recent_timeouts()
+    if time.monotonic() - timeouts.get(key, -math.inf) < TIMEOUT_MEMORY:
+        return Parsed(text, None, _TIMEOUT_MESSAGE)
+    try:
+        return _analyse(text, variables)
+    except SymbolicTimeout:
+        if len(timeouts) > 256:
+            timeouts.clear()
+        timeouts[key] = time.monotonic()
+        return Parsed(text, None, _TIMEOUT_MESSAGE)
+
+
+_TIMEOUT_MESSAGE = f"working this out took longer than {SYMBOLIC_TIMEOUT:g} s and was stopped; try a simpler function"
 
 
 @st.cache_data(max_entries=256, show_spinner=False)

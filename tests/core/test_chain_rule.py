@@ -5,6 +5,7 @@ evaluated at the exact binary value of the point with 40 significant digits;
 backprop itself never calls sympy.diff (test_backprop_never_asks_sympy).
 """
 
+import pickle
 import warnings
 
 import numpy as np
@@ -73,6 +74,18 @@ def test_chain_rule_product_is_the_derivative(outer, inner):
     steps = chain_rule(outer, inner)
     assert steps.agrees
     assert sympy.simplify(steps.product - sympy.diff(outer.subs(u, inner), x)) == 0
+
+
+def test_chain_rule_steps_survive_the_worker_process():
+    # The app differentiates student input in core.limits' worker, which pickles
+    # the result; sympy evaluates on unpickling, and 2(2x + 3) must not come back
+    # as 4x + 6 (issue 4: f'(g(x)) = 2g(x)).
+    from core.limits import run_bounded
+
+    steps = run_bounded(chain_rule, u**2, 2 * x + 3, timeout=30)
+    assert sympy.latex(steps.outer_at_inner) == r"2 \left(2 x + 3\right)"
+    assert steps.latex_steps() == chain_rule(u**2, 2 * x + 3).latex_steps()
+    assert pickle.loads(pickle.dumps(steps)) == steps
 
 
 def test_chain_rule_rejects_a_second_variable():

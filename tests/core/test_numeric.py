@@ -96,3 +96,18 @@ def test_piecewise_compiles_in_every_precision(dtype):
     result = lambdify(huber, ["r"], dtype)(values)
     assert result.dtype == DTYPES[dtype]
     assert result.astype(np.float64).tolist() == [2.5, 0.125, 1.5]
+
+
+def test_unevaluated_products_compile():
+    # The chain rule shows 2(2x + 3)·2 unevaluated; its numbers must all be typed constants.
+    x = sympy.Symbol("x", real=True)
+    shown = sympy.Mul(2, sympy.Pow(2 * x + 3, 1, evaluate=False), 2, evaluate=False)
+    for dtype in DTYPES:
+        result = lambdify(shown, ["x"], dtype)(np.array([1.0], dtype=DTYPES[dtype]))
+        assert result.dtype == DTYPES[dtype] and float(result[0]) == 20.0
+
+
+@pytest.mark.parametrize("name", ["import", "__class__", "x y", "1x"])
+def test_variable_names_must_be_plain_identifiers(name):
+    with pytest.raises(ValueError, match="cannot be a variable name"):
+        lambdify(sympy.Integer(1), [name])
