@@ -31,6 +31,17 @@ def _step_or_depth(at, i):
         at.slider(key="c_step").set_value([3, 8, 14, 1][i // 2 % 4])
 
 
+def _edit_cell(at, i):
+    # Loss functions page: type into the first prediction cell (one value is not a number).
+    cell = ["2.0", "2.5", "abc", "3.5"][i % 4]
+    at.session_state["l_rows_regression"] = {"edited_rows": {0: {"prediction": cell}}, "added_rows": [], "deleted_rows": []}
+
+
+def _move_point(at, i):
+    # Partials and gradients page: move x0 along the course's example.
+    at.number_input(key="g_x0").set_value([0.5, 1.0, 1.5, 2.0][i % 4])
+
+
 SCENARIOS: list[Scenario] = [
     Scenario(
         "pages/derivatives.py",
@@ -50,6 +61,28 @@ SCENARIOS: list[Scenario] = [
             {"c_tab": "Vanishing and exploding gradients", "c_layers": "50",
              "c_scales": ["0.25", "0.5", "1", "1.5", "2", "4"]},
             {"c_tab": "Gradient check", "c_depth": "6"},
+        ),
+    ),
+    Scenario(
+        "pages/losses.py",
+        budget_ms=80,  # issue 5
+        move=_edit_cell,
+        query={"l_tab": "Your data"},
+        states=(
+            {"l_tab": "Gallery", "l_gallery": ["Huber loss", "Binary cross-entropy"]},
+            {"l_tab": "Gallery", "l_gallery": ["Cross-entropy (softmax)", "Hinge loss"], "l_side": "negative"},
+            {"l_tab": "Outliers", "l_miss": "50.0"},
+            {"l_tab": "Classification"},
+        ),
+    ),
+    Scenario(
+        "pages/gradients.py",
+        budget_ms=80,  # issue 3
+        move=_move_point,
+        states=(
+            {"g_tab": "A partial is a slice"},
+            {"g_tab": "The linear model"},
+            {"g_land": "Rosenbrock's banana"},
         ),
     ),
 ]

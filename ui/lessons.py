@@ -24,6 +24,14 @@ LESSONS: tuple[Lesson, ...] = (
         "in float64, float32, float16 and bfloat16 — and the exact derivative that fixes it.",
     ),
     Lesson(
+        2,
+        "Partials and gradients",
+        "pages/gradients.py",
+        ":material/explore:",
+        "Many weights, one at a time: partial derivatives as slopes of slices, the gradient as the arrow "
+        "of steepest ascent across the contour lines, and the bowl-shaped error surface of a linear model.",
+    ),
+    Lesson(
         3,
         "Chain rule",
         "pages/chain_rule.py",
@@ -31,5 +39,14 @@ LESSONS: tuple[Lesson, ...] = (
         "A network is a chain of functions: the chain rule multiplies local derivatives back from the loss. "
         "Walk backpropagation node by node on a computational graph, check it against finite differences, "
         "and watch gradients vanish or explode in deep chains.",
+    ),
+    Lesson(
+        4,
+        "Loss functions",
+        "pages/losses.py",
+        ":material/target:",
+        "How wrong, and which way to fix it: MSE, MAE, Huber, cross-entropy and hinge with their exact "
+        "derivatives, your own table of predictions, an outlier's pull, why classifiers use cross-entropy, "
+        "and naive against stable forms in float32 and float16.",
     ),
 )

@@ -1,0 +1,32 @@
+"""The Partials and gradients page in headless Chromium: the point moves the numbers, the map draws."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.conftest import screenshot, wait_idle
+
+pytestmark = pytest.mark.browser
+
+
+def test_typed_function_and_a_moved_point(server, page):
+    # Issue 3: f = 3x² + 2y has ∂f/∂x = 6x; the selectbox keeps its label in the URL.
+    page.goto(f"{server}/gradients?g_land=Type+your+own+f(x,+y)&g_f=3x%5E2+%2B+2y&g_x0=1&g_y0=1")
+    wait_idle(page)
+    values = page.locator("[data-testid='stMetricValue']")
+    expect(values.first).to_have_text("6.0")
+    field = page.get_by_label("x₀")
+    field.fill("2")
+    field.press("Enter")
+    wait_idle(page)
+    expect(values.first).to_have_text("12.0")  # 6x at x = 2
+    page.wait_for_selector("[data-testid='stVegaLiteChart']", timeout=10_000)
+    assert page.locator("[data-testid='stException']").count() == 0
+    screenshot(page, "gradients-moved-point")
+
+
+def test_undefined_region_is_blank_with_a_reason(server, page):
+    page.goto(f"{server}/gradients?g_land=Type+your+own+f(x,+y)&g_f=log(x)+%2B+log(y)&g_x0=1&g_y0=1")
+    wait_idle(page)
+    assert page.get_by_text("log(u) needs u > 0", exact=False).count() >= 1
+    page.wait_for_selector("[data-testid='stVegaLiteChart']", timeout=10_000)
+    assert page.locator("[data-testid='stException']").count() == 0
