@@ -3,7 +3,9 @@
 import streamlit as st
 
 from core import chain_rule
-from ui import chain_lesson, charts, charts_chain, explain, page
+from core.derivatives import finite_difference
+from core.expressions import symbol
+from ui import chain_lesson, charts, charts_chain, explain, page, predict
 from ui.function_input import function_input
 from ui.show_code import show_code
 from ui.theme import presenting
@@ -13,6 +15,27 @@ page.header(
     "A network is a chain: Layer 1 → Layer 2 → Layer 3 → Loss. The gradient for an early weight is the "
     "**product of the local derivatives along the chain back from the loss**. Computing those products "
     "backward, one node at a time, is **backpropagation** — the chain rule, run on a graph.",
+)
+
+def _reveal_course_example() -> None:
+    u, xx = symbol("u"), symbol("x")
+    rule = chain_rule.chain_rule(u**2, 2 * xx + 3)
+    at_one = float(rule.direct.subs(xx, 1))
+    estimate = float(finite_difference(rule.composition, 1.0, 1e-5, method="central"))
+    st.markdown(
+        f"f′(g(x)) · g′(x) = 2(2x + 3) · 2 = 4(2x + 3), so at x = 1 the slope is **{at_one:g}** "
+        f"(a central difference agrees: {estimate:.6f}). Forgetting the inner derivative g′ = 2 gives 10, half the truth."
+    )
+
+
+predict.ask(
+    predict.Question(
+        key="c_q1",
+        prompt="f(x) = (2x + 3)² at x = 1: what is df/dx?",
+        choices=("2(2x + 3) = 10", "4(2x + 3) = 20", "2 · 2 = 4", "(2·1 + 3)² = 25"),
+        answer=1,
+        explain=_reveal_course_example,
+    )
 )
 
 # --- 1. Compose two functions ------------------------------------------------------------------

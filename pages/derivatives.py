@@ -101,12 +101,6 @@ if tab_error.open:
         "Dotted lines: the error model, truncation h·|f″|/2 plus round-off ε·|f|/h. "
         "Diamonds: the h where the model is smallest. Points in the grey bands could not be drawn on a log axis."
     )
-    tab_error.download_button(
-        "Download the data (CSV)",
-        lambda: cached.error_sweep(*sweep_key).to_csv(index=False),
-        file_name="error_vs_h.csv",
-        mime="text/csv",
-    )
 
 with tab_scope:
     st.markdown(f"The forward difference at {W} = {w:g}, h = {format_step(h)}, in each precision:")

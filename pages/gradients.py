@@ -1,10 +1,13 @@
 """Lesson 2 — Partials and gradients: one weight at a time, then the gradient vector."""
 
+import math
+
 import streamlit as st
 
 from core import gradients
+from core.expressions import parse_expression, symbol
 from ui import cached_gradients as cg
-from ui import charts, explain, page
+from ui import charts, explain, page, predict
 from ui import charts_gradients as gcharts
 from ui.controls import format_step, step_size_slider
 from ui.function_input import function_input
@@ -61,6 +64,28 @@ for row in cg.numeric_rows(surface, grad, estimates):
         column.metric(cell.label, cell.value, delta=cell.delta, delta_color="off", delta_arrow="off", help=cell.help)
 st.caption(f"Central differences (f(… + h …) − f(… − h …)) / 2h with h = {format_step(h)}, one coordinate at a time, "
            "every operation rounded to the precision named.")
+
+def _reveal_steepest() -> None:
+    course = parse_expression("3x^2 + 2y", ("x", "y"))
+    gx, gy = (float(d.subs({symbol("x"): 1, symbol("y"): 1})) for d in gradients.gradient(course, ("x", "y")))
+    angle = math.degrees(math.atan2(gy, gx))
+    st.markdown(
+        f"∇f(1, 1) = [6x, 2] = **[{gx:g}, {gy:g}]**: it points {angle:.1f}° above the +x axis, with slope "
+        f"|∇f| = {math.hypot(gx, gy):.3f}. Neither axis alone is steepest: the gradient mixes both partials, "
+        "and it crosses the contour line through (1, 1) at a right angle."
+    )
+
+
+predict.ask(
+    predict.Question(
+        key="g_q1",
+        prompt="f = 3x² + 2y at (1, 1): which way is steepest uphill?",
+        choices=("Straight along +x (x has the x² term)", "Straight along +y", "Between them, about 18° above +x",
+                 "Along the contour line through the point"),
+        answer=2,
+        explain=_reveal_steepest,
+    )
+)
 
 tab_map, tab_slices, tab_steepest, tab_linear, tab_many = st.tabs(
     ["Contour map", "A partial is a slice", "Steepest ascent", "The linear model", "Many weights"],

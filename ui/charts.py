@@ -200,7 +200,8 @@ def show(builder, *, key: tuple, data: Callable[[], tuple], alt: str, params: di
     of milliseconds, far too slow for a slider. The spec is built once per
     (builder, `key`, theme), where `key` holds the plain values the data
     comes from, and `data` is called only then. Per-rerun values such as the
-    current h travel as Vega-Lite parameters.
+    current h travel as Vega-Lite parameters. Every chart gets a button that
+    downloads its data as CSV (built only when clicked).
     """
     spec = _spec(builder.__name__, theme_presenting(), key, data)
     if params:
@@ -210,3 +211,27 @@ def show(builder, *, key: tuple, data: Callable[[], tuple], alt: str, params: di
             {**p, "value": values[p["name"]]} if p.get("name") in values else p for p in spec.get("params", [])
         ]
     container.vega_lite_chart(spec=spec, alt=alt, width="stretch")
+    container.download_button(
+        "Download this chart's data (CSV)",
+        lambda: _csv(data()),
+        file_name=f"{builder.__name__}.csv",
+        mime="text/csv",
+        key=f"csv-{builder.__name__}-{_stable_id(key)}",
+        on_click="ignore",
+        type="tertiary",
+        icon=":material/download:",
+    )
+
+
+def _csv(arguments: tuple) -> str:
+    """The chart's tables as one CSV; several tables are stacked with a `table` column."""
+    frames = [a for a in arguments if isinstance(a, pd.DataFrame)]
+    if len(frames) == 1:
+        return frames[0].to_csv(index=False)
+    return pd.concat([f.assign(table=i) for i, f in enumerate(frames)], ignore_index=True).to_csv(index=False)
+
+
+def _stable_id(key: tuple) -> str:
+    import hashlib
+
+    return hashlib.sha1(repr(key).encode()).hexdigest()[:10]

@@ -2,6 +2,8 @@
 
 import json
 
+import pytest
+
 from tests.conftest import no_exception
 
 PAGE = "pages/derivatives.py"
@@ -56,3 +58,50 @@ def test_hostile_function_in_the_url_is_refused_in_words(open_page):
     no_exception(at)
     assert any("not allowed" in e.value for e in at.error)
     assert {m.label: m.value for m in at.metric}["Exact slope (calculus)"] == "6.0"  # falls back to w**2
+
+
+LESSON_PAGES = [lesson.path for lesson in __import__("ui.lessons", fromlist=["LESSONS"]).LESSONS]
+
+
+@pytest.mark.parametrize("path", LESSON_PAGES)
+def test_every_lesson_asks_before_it_tells(open_page, path):
+    # Issue 7: on each lesson page, at least one question asked before the answer is shown.
+    at = open_page(path)
+    no_exception(at)
+    guesses = [r for r in at.radio if r.key and r.key.endswith("__guess")]
+    assert guesses, f"{path} has no predict-then-reveal question"
+    assert all(r.value is None for r in guesses), "nothing may be pre-selected"
+
+
+@pytest.mark.parametrize("path", LESSON_PAGES)
+def test_every_chart_can_be_downloaded(open_page, path):
+    at = open_page(path)
+    charts = at.get("vega_lite_chart")
+    downloads = [b for b in at.get("download_button") if "CSV" in b.proto.label]
+    assert len(downloads) >= len(charts)
+
+
+@pytest.mark.parametrize("path", LESSON_PAGES)
+def test_every_page_shows_its_code(open_page, path):
+    at = open_page(path)
+    assert any("the code that ran" in m.value for m in at.markdown), f"{path} has no 'Show the code'"
+
+
+@pytest.mark.parametrize(
+    ("path", "key", "wrong", "right_answer", "computed"),
+    [
+        # Issue 2: 3.0 + 1e-17 == 3.0, so the estimate is exactly 0.
+        ("pages/derivatives.py", "d_q1", 1, "Exactly 0", "**0.0**"),
+        # Issue 3: grad(3x^2 + 2y) = [6x, 2] = [6, 2] at (1, 1), atan2(2, 6) = 18.4 degrees.
+        ("pages/gradients.py", "g_q1", 0, "Between them, about 18° above +x", "**[6, 2]**"),
+        # Issue 4: d/dx (2x + 3)^2 = 4(2x + 3) = 20 at x = 1.
+        ("pages/chain_rule.py", "c_q1", 0, "4(2x + 3) = 20", "**20**"),
+    ],
+)
+def test_the_reveal_runs_the_computation(open_page, path, key, wrong, right_answer, computed):
+    at = open_page(path)
+    at.radio(key=f"{key}__guess").set_value(wrong).run()
+    at.button(key=f"{key}__reveal").click().run()
+    no_exception(at)
+    assert any(f"the answer is **{right_answer}**" in w.value for w in at.warning)
+    assert any(computed in m.value for m in at.markdown)
