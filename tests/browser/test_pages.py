@@ -23,7 +23,7 @@ def test_lesson_page_loads_without_exception(server, page, lesson):
 def test_home_links_every_lesson(server, page):
     goto(page, server)
     for lesson in LESSONS:
-        assert page.get_by_text(f"{lesson.number}. {lesson.title}").count() >= 1
+        assert page.get_by_text(f"Lesson {lesson.number}: {lesson.title}").count() >= 1
 
 
 def test_derivatives_slider_changes_the_estimate(server, page):
