@@ -89,6 +89,7 @@ _FLOAT_FUNCS: dict[type, Callable[[float], float]] = {
     sympy.Abs: abs,
     sympy.sign: lambda v: math.copysign(1.0, v) if v != 0 else 0.0,
     sympy.Heaviside: lambda v: 1.0 if v > 0 else (0.5 if v == 0 else 0.0),
+    sympy.DiracDelta: lambda v: math.inf if v == 0 else 0.0,
 }
 
 
@@ -195,6 +196,12 @@ class _TypedConstantPrinter(NumPyPrinter):
 
     def _print_Heaviside(self, expr):
         return f"numpy.heaviside({self._print(expr.args[0])}, {self._constant(0.5)})"
+
+    def _print_DiracDelta(self, expr):
+        # The derivative of sign(x) (and of any kink): 0 away from the kink, infinite on it.
+        arg = self._print(expr.args[0])
+        on_kink = self._constant(math.inf if len(expr.args) == 1 else math.nan)
+        return f"numpy.where({arg} == {self._constant(0.0)}, {on_kink}, {self._constant(0.0)})"
 
     def _minmax(self, expr, ufunc):
         first, *rest = expr.args

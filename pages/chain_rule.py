@@ -7,6 +7,7 @@ from core.derivatives import finite_difference
 from core.expressions import symbol
 from ui import chain_lesson, charts, charts_chain, explain, page, predict
 from ui.function_input import function_input
+from ui.controls import segmented
 from ui.show_code import show_code
 from ui.theme import presenting
 
@@ -70,14 +71,10 @@ else:
 st.subheader("Backpropagation: the chain rule on a graph")
 with st.container(border=True):
     source_column, left, right = st.columns([1.3, 1.6, 2])
-    source = source_column.segmented_control(
-        "Graph of", ["Network", "Your function"], default="Network", required=True, key="c_source", bind="query-params"
-    )
+    source = segmented(source_column, "Graph of", ["Network", "Your function"], default="Network", key="c_source")
     if source == "Network":
         depth = left.slider("Layers", min_value=1, max_value=chain_rule.MAX_DEPTH, value=2, key="c_depth", bind="query-params")
-        activation = right.segmented_control(
-            "Activation", list(chain_rule.ACTIVATIONS), default="sigmoid", required=True, key="c_act", bind="query-params"
-        )
+        activation = segmented(right, "Activation", list(chain_rule.ACTIVATIONS), default="sigmoid", key="c_act")
         key = ("network", depth, activation)
     else:
         text, _ = function_input("Function of x and y", key="c_f", default="(x*y + sin(x))^2", variables=("x", "y"),

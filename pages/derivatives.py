@@ -7,7 +7,7 @@ from core.derivatives import METHODS
 from core.expressions import parse_expression
 from core.numeric import ulp
 from ui import cached, charts, explain, page, predict
-from ui.controls import format_step, precision_pills, preset_button, step_size_slider
+from ui.controls import format_step, precision_pills, preset_button, segmented, step_size_slider
 from ui.function_input import function_input
 from ui.show_code import show_code
 
@@ -27,9 +27,7 @@ with st.container(border=True):
     h = step_size_slider("Step size h", key="d_h", default=0.01, container=right)
     left, right = st.columns([1, 1])
     dtypes = precision_pills("Precisions", key="d_dtypes", container=left)
-    method = right.segmented_control(
-        "Method", list(METHODS), default="forward", required=True, key="d_method", bind="query-params"
-    )
+    method = segmented(right, "Method", list(METHODS), default="forward", key="d_method")
 
 expr = analysis.expr
 exact = derivatives.exact_slope(expr, w, W)

@@ -6,7 +6,7 @@ from core import losses
 from core.losses import LOSSES
 from ui import charts, charts_losses, page, predict
 from ui import cached_losses as view
-from ui.controls import preset_button
+from ui.controls import preset_button, segmented
 from ui.show_code import show_code
 
 page.header(
@@ -51,9 +51,8 @@ if tab_gallery.open:
         )
         target = middle.number_input("Regression target y", value=3.0, min_value=-100.0, max_value=100.0, step=0.5,
                                      key="l_target", bind="query-params")
-        side = right.segmented_control("Label (classification)", ["positive", "negative"], default="positive",
-                                       required=True, key="l_side", bind="query-params",
-                                       help="y = 1 for cross-entropy, +1 for hinge; negative is 0 or −1")
+        side = segmented(right, "Label (classification)", ["positive", "negative"], default="positive", key="l_side",
+                         help="y = 1 for cross-entropy, +1 for hinge; negative is 0 or −1")
         delta = 1.0
         if "huber" in chosen:
             delta = left.slider("Huber δ", 0.25, 3.0, 1.0, 0.25, key="l_delta", bind="query-params")
@@ -87,13 +86,10 @@ if tab_gallery.open:
 
 with tab_data:
     left, right = st.columns([1, 1])
-    name = left.segmented_control(
-        "Loss", list(view.TABLE_LOSSES), default="mse", required=True, format_func=view.SHORT.get,
-        key="l_data_loss", bind="query-params",
-    )
-    example = right.segmented_control(
-        "Start from", list(view.EXAMPLES), default="regression", required=True,
-        format_func=lambda k: view.EXAMPLES[k].title, key="l_example", bind="query-params",
+    name = segmented(left, "Loss", list(view.TABLE_LOSSES), default="mse", format_func=view.SHORT.get, key="l_data_loss")
+    example = segmented(
+        right, "Start from", list(view.EXAMPLES), default="regression",
+        format_func=lambda k: view.EXAMPLES[k].title, key="l_example",
         help="Each starting table keeps your edits while you work on it.",
     )
     data_delta = 1.0  # torch.nn.HuberLoss's default
@@ -186,8 +182,7 @@ if tab_class.open:
                                 key=f"l_logit_{c}", bind="query-params")
             for column, c, v in zip(columns, view.CLASSES, (2.0, 1.0, 0.1))
         )
-        truth = columns[3].segmented_control("True class", list(view.CLASSES), default="cat", required=True,
-                                             key="l_truth", bind="query-params")
+        truth = segmented(columns[3], "True class", list(view.CLASSES), default="cat", key="l_truth")
         softmax, ce = view.softmax_table(logits, view.CLASSES.index(truth))
         left, right = st.columns([2, 1])
         left.dataframe(softmax, hide_index=True)
@@ -221,8 +216,7 @@ if tab_class.open:
 
 if tab_precision.open:
     with tab_precision:
-        dtype = st.segmented_control("Precision", ["float32", "float16", "bfloat16", "float64"], default="float32",
-                                     required=True, key="l_dtype", bind="query-params")
+        dtype = segmented(st, "Precision", ["float32", "float16", "bfloat16", "float64"], default="float32", key="l_dtype")
         cases = view.precision_table(dtype)
         for row in cases.itertuples():
             box = st.success if row.naive_ok else st.error

@@ -30,6 +30,14 @@ IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 # --- AppTest ---------------------------------------------------------------------
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _show_error_details():
+    """The hosted app hides error details from visitors; tests need to read them."""
+    from streamlit import config
+
+    config.set_option("client.showErrorDetails", "full")
+
+
 @pytest.fixture
 def open_page():
     """Run dashboard.py under AppTest and switch to a page: ``open_page("pages/x.py", query={...})``."""

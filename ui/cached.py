@@ -97,6 +97,7 @@ def model_table(text: str, variable: str, x: float, dtypes: tuple[str, ...], met
     try:
         return run_bounded(derivatives.model_table, expr, x, dtypes=dtypes, methods=methods, variable=variable,
                            timeout=SYMBOLIC_TIMEOUT)
-    except SymbolicTimeout:
+    except (SymbolicTimeout, ValueError, TypeError, ArithmeticError):
+        # The model needs the 2nd or 3rd derivative in closed form; without it the chart has no model lines.
         empty = pd.DataFrame(columns=["dtype", "method", "h", "model"])
         return empty, empty

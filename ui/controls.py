@@ -52,3 +52,16 @@ def preset_button(label: str, values: dict, *, key: str, container=st) -> None:
             st.session_state[name] = value
 
     container.button(label, key=key, on_click=apply, icon=":material/play_arrow:")
+
+
+def segmented(container, label: str, options, *, default, key: str, **kwargs):
+    """A required single choice, bound to the URL, that never comes back empty.
+
+    ``required=True`` stops a click from clearing it, but an empty value in
+    the address (``?key=``) still clears a bound control; fall back to the
+    default then.
+    """
+    value = container.segmented_control(
+        label, options, default=default, required=True, key=key, bind="query-params", **kwargs
+    )
+    return default if value is None else value

@@ -111,3 +111,12 @@ def test_unevaluated_products_compile():
 def test_variable_names_must_be_plain_identifiers(name):
     with pytest.raises(ValueError, match="cannot be a variable name"):
         lambdify(sympy.Integer(1), [name])
+
+
+def test_kinks_compile():
+    # d/dx |x| = sign(x) and d/dx sign(x) = 2 DiracDelta(x): zero away from the kink, infinite on it.
+    x = sympy.Symbol("x", real=True)
+    second = sympy.diff(sympy.Abs(x), x, 2)
+    for dtype in DTYPES:
+        result = lambdify(second, ["x"], dtype)(np.array([-1.0, 0.0, 2.0], dtype=DTYPES[dtype]))
+        assert result.dtype == DTYPES[dtype] and result.astype(float).tolist() == [0.0, math.inf, 0.0]
