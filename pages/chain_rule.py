@@ -101,7 +101,11 @@ if tab_graph.open:
     controls, story = tab_graph.columns([3, 2])
     step = chain_lesson.step_control(key="c_step", steps=drawn.steps, container=controls)
     story.markdown(chain_lesson.narration(key, step))
-    tab_graph.graphviz_chart(chain_lesson.dot(key, step, presenting()), width="content")
+    tab_graph.graphviz_chart(
+        chain_lesson.dot(key, step, presenting()), width="content",
+        alt="The computational graph: each box is one operation with its forward value and its gradient; "
+        "arrows carry the local derivatives back from the loss.",
+    )
     tab_graph.caption(
         "Blue boxes are inputs and weights; each box shows its operation, its forward **value** and its **grad** "
         "(∂L/∂node). Numbers on arrows are local derivatives ∂(node)/∂(input). The thick vermillion box is the node "

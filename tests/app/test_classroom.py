@@ -105,3 +105,11 @@ def test_the_reveal_runs_the_computation(open_page, path, key, wrong, right_answ
     no_exception(at)
     assert any(f"the answer is **{right_answer}**" in w.value for w in at.warning)
     assert any(computed in m.value for m in at.markdown)
+
+
+@pytest.mark.parametrize("path", LESSON_PAGES)
+def test_every_chart_has_alternative_text(open_page, path):
+    # Issue 8: screen readers get a sentence for every chart.
+    at = open_page(path)
+    for chart in [*at.get("vega_lite_chart"), *at.get("graphviz_chart")]:
+        assert len(chart.proto.alt) > 20, f"{path}: a chart without alt text"
