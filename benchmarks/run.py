@@ -1,7 +1,7 @@
 """Measure the budgets the issues set; print the figures; exit 1 if one is missed.
 
     python -m benchmarks.run            # everything
-    python -m benchmarks.run rerun      # one section: rerun, payload, hostile
+    python -m benchmarks.run rerun      # one section: rerun, payload, hostile, core, browser
 
 Sections
 - rerun: warm rerun latency of each lesson page under AppTest (median and
@@ -9,6 +9,9 @@ Sections
   the same way in the same run.
 - payload: the most rows any chart sends to the browser, over several states
   of each page (budget 2,000).
+- core: 5,000 Adam steps on Rosenbrock with the exact gradient (budget 100 ms).
+- browser: a keyboard-moved slider on every page in headless Chromium,
+  against a one-slider app (budget +100 ms); see browser_response.py.
 - hostile: the slowest answer to a hostile or bomb input, through the same
   path the app uses (parse, then bounded symbolic work) (budget 1 s).
 """
@@ -132,7 +135,7 @@ def hostile() -> bool:
 
 
 def main(sections: list[str]) -> int:
-    sections = sections or ["rerun", "payload", "hostile"]
+    sections = sections or ["rerun", "payload", "hostile", "core", "browser"]
     ok = True
     if "rerun" in sections:
         print("== warm rerun latency (AppTest)")
@@ -143,6 +146,16 @@ def main(sections: list[str]) -> int:
     if "hostile" in sections:
         print("== hostile input")
         ok &= hostile()
+    if "core" in sections:
+        print("== core throughput")
+        from benchmarks.core_throughput import core
+
+        ok &= core()
+    if "browser" in sections:
+        print("== slider response in the browser (headless Chromium)")
+        from benchmarks.browser_response import run as browser_run
+
+        ok &= browser_run()
     return 0 if ok else 1
 
 

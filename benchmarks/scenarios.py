@@ -42,6 +42,11 @@ def _move_point(at, i):
     at.number_input(key="g_x0").set_value([0.5, 1.0, 1.5, 2.0][i % 4])
 
 
+def _watch_steps(at, i):
+    # Gradient descent page: watching it learn, the step slider reveals the three paths.
+    at.slider(key="gd_upto").set_value([50, 120, 300, 500][i % 4])
+
+
 SCENARIOS: list[Scenario] = [
     Scenario(
         "pages/derivatives.py",
@@ -83,6 +88,20 @@ SCENARIOS: list[Scenario] = [
             {"g_tab": "A partial is a slice"},
             {"g_tab": "The linear model"},
             {"g_land": "Rosenbrock's banana"},
+        ),
+    ),
+    Scenario(
+        "pages/descent.py",
+        budget_ms=100,  # issue 6: three optimizers of 500 steps each (the defaults)
+        move=_watch_steps,
+        query={"gd_tab": "Two weights: optimizers"},
+        states=(
+            {"gd_tab": "Two weights: optimizers", "gd_opts": ["gd", "momentum", "nesterov", "rmsprop", "adam"],
+             "gd_steps": "5000"},
+            {"gd_tab": "Two weights: optimizers", "gd_land": "Rosenbrock's banana"},
+            {"gd_tab": "One weight", "gd_lr1": "1.1", "gd_epochs": "100"},
+            {"gd_tab": "The loop that dies", "gd_dtypes": ["float64", "float32", "float16", "bfloat16"]},
+            {"gd_tab": "Linear regression learning", "gd_batch": "1", "gd_line_steps": "1000"},
         ),
     ),
 ]

@@ -100,10 +100,11 @@ if tab_error.open:
         "Diamonds: the h where the model is smallest. Points in the grey bands could not be drawn on a log axis."
     )
 
-with tab_scope:
-    st.markdown(f"The forward difference at {W} = {w:g}, h = {format_step(h)}, in each precision:")
-    for column, scope in zip(st.columns(min(len(scopes), 2)) * 2, scopes.values()):
-        column.code(explain.microscope_text(scope, W), language=None)
+if tab_scope.open:
+    with tab_scope:
+        st.markdown(f"The forward difference at {W} = {w:g}, h = {format_step(h)}, in each precision:")
+        for column, scope in zip(st.columns(min(len(scopes), 2)) * 2, scopes.values()):
+            column.code(explain.microscope_text(scope, W), language=None)
 
 if tab_secant.open:
     primary = scopes[dtypes[0]]
@@ -119,21 +120,23 @@ if tab_secant.open:
     )
     tab_secant.caption(f"The secant uses the {dtypes[0]} estimate. A large h misses the tangent; a vanished h flattens it.")
 
-with tab_exact:
-    st.latex(rf"f({W}) = {analysis.latex}")
-    for step in cached.derivation(text, W):
-        st.markdown(f"*{step.rule}*")
-        st.latex(step.latex)
-    st.latex(rf"f'({w:g}) = {explain.number(exact)}")
-    st.markdown("No h, no subtraction, no cancellation: the exact derivative is the same in every precision.")
+if tab_exact.open:
+    with tab_exact:
+        st.latex(rf"f({W}) = {analysis.latex}")
+        for step in cached.derivation(text, W):
+            st.markdown(f"*{step.rule}*")
+            st.latex(step.latex)
+        st.latex(rf"f'({w:g}) = {explain.number(exact)}")
+        st.markdown("No h, no subtraction, no cancellation: the exact derivative is the same in every precision.")
 
-with tab_direction:
-    st.markdown(explain.direction_sentence(exact, W))
-    st.markdown(
-        "The sign of the slope is the compass. A second example from the course: "
-        "Loss = (w − 4)² at w = 6 has slope 2(w − 4) = 4, positive, so decrease w."
-    )
-    preset_button("Try it: Loss = (w − 4)² at w = 6", {"d_f": "(w-4)**2", "d_w": 6.0}, key="d_try_second")
+if tab_direction.open:
+    with tab_direction:
+        st.markdown(explain.direction_sentence(exact, W))
+        st.markdown(
+            "The sign of the slope is the compass. A second example from the course: "
+            "Loss = (w − 4)² at w = 6 has slope 2(w − 4) = 4, positive, so decrease w."
+        )
+        preset_button("Try it: Loss = (w − 4)² at w = 6", {"d_f": "(w-4)**2", "d_w": 6.0}, key="d_try_second")
 
 show_code(
     derivatives.finite_difference,

@@ -49,4 +49,13 @@ LESSONS: tuple[Lesson, ...] = (
         "derivatives, your own table of predictions, an outlier's pull, why classifiers use cross-entropy, "
         "and naive against stable forms in float32 and float16.",
     ),
+    Lesson(
+        5,
+        "Gradient descent",
+        "pages/descent.py",
+        ":material/trending_down:",
+        "Step against the gradient, again and again: the course's loop, learning rates that crawl, oscillate "
+        "or blow up to inf and NaN, the loop that dies when a finite difference cancels to 0, and momentum, "
+        "RMSprop and Adam racing across a landscape — then a line learning its data, full-batch and mini-batch.",
+    ),
 )

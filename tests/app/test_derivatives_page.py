@@ -26,7 +26,14 @@ def test_defaults_show_the_lesson_numbers(open_page):
     assert shown["float64 estimate"] == "6.009999999999849"
     assert "float32 estimate" in shown
     assert at.get("vega_lite_chart"), "the error-vs-h chart is missing"
+
+
+def test_the_exact_derivative_tab_shows_the_power_rule(open_page):
+    at = open_page(PAGE, query={"d_tab": "The exact derivative"})
+    no_exception(at)
+    # d/dw w^2 = 2w by the power rule; 2w = 6 at w = 3.
     assert any("2 w" in latex.value for latex in at.latex), "the exact derivative 2w is missing"
+    assert any("power rule" in m.value for m in at.markdown)
 
 
 def test_tiny_h_cancels_to_exactly_zero_and_says_so(open_page):
