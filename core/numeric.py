@@ -246,7 +246,8 @@ def lambdify(
     """
     target = as_dtype(dtype)
     symbols = _symbols_for(expr, variables)
-    folded = _fold_numbers(sympy.sympify(expr))
+    expr = _as_expr(expr)
+    folded = _fold_numbers(expr)
     printer = _TypedConstantPrinter(target.type)
     # dummify=False: lambdify would otherwise substitute dummies into the
     # expression, which re-evaluates unevaluated products and prints numbers
@@ -285,11 +286,20 @@ def printer_namespace(printer: _TypedConstantPrinter, expr: sympy.Expr) -> dict:
     return dict(printer.constants)
 
 
+def _as_expr(expr) -> sympy.Expr:
+    """A sympy expression, or a plain number made into one; text is refused (never sympify it)."""
+    if isinstance(expr, sympy.Basic):
+        return expr
+    if isinstance(expr, bool) or not isinstance(expr, (int, float)):
+        raise TypeError(f"expected a sympy expression or a number, got {type(expr).__name__}")
+    return sympy.Integer(expr) if isinstance(expr, int) else sympy.Float(expr)
+
+
 def _symbols_for(expr: sympy.Expr, variables: Sequence[str]) -> list[sympy.Symbol]:
     for name in variables:
         if not name.isidentifier() or keyword.iskeyword(name) or name.startswith("_"):
             raise ValueError(f"{name!r} cannot be a variable name")
-    by_name = {s.name: s for s in sympy.sympify(expr).free_symbols}
+    by_name = {s.name: s for s in _as_expr(expr).free_symbols}
     unknown = set(by_name) - set(variables)
     if unknown:
         raise ValueError(

@@ -120,3 +120,9 @@ def test_kinks_compile():
     for dtype in DTYPES:
         result = lambdify(second, ["x"], dtype)(np.array([-1.0, 0.0, 2.0], dtype=DTYPES[dtype]))
         assert result.dtype == DTYPES[dtype] and result.astype(float).tolist() == [0.0, math.inf, 0.0]
+
+
+def test_text_is_never_compiled():
+    # User text must go through core.expressions.parse_expression; lambdify refuses strings outright.
+    with pytest.raises(TypeError, match="expected a sympy expression"):
+        lambdify("__import__('os').system('id')", ["x"])
