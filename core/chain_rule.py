@@ -26,13 +26,18 @@ import operator
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 import sympy
 
 from core.expressions import symbol
 from core.numeric import DTYPES, as_dtype, fold_constant
+
+if TYPE_CHECKING:
+    # Imported where a table is built: the symbolic worker (core.limits) imports
+    # this module but never builds one, and pandas with pyarrow would add ~100 MB to it.
+    import pandas as pd
 
 __all__ = [
     "ChainRule",
@@ -571,6 +576,8 @@ def gradient_flow(
 
     Returns a tidy frame: layer, factors, activation, weight_scale, gradient.
     """
+    import pandas as pd
+
     if not 1 <= layers <= MAX_LAYERS:
         raise ValueError(f"layers must be 1 to {MAX_LAYERS}, not {layers}")
     unknown = set(activations) - set(_ACTIVATION_NUMPY)

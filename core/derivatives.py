@@ -22,13 +22,18 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 import sympy
 
 from core.expressions import symbol
 from core.numeric import COMPLEX_DTYPES, as_dtype, finfo, lambdify, ulp
+
+if TYPE_CHECKING:
+    # Imported where a table is built: the symbolic worker (core.limits) imports
+    # this module but never builds one, and pandas with pyarrow would add ~100 MB to it.
+    import pandas as pd
 
 __all__ = [
     "METHODS",
@@ -50,6 +55,7 @@ __all__ = [
     "Step",
     "derivation",
     "direction",
+    "error_models",
     "model_table",
     "secant_and_tangent",
     "secant_point",
@@ -155,6 +161,8 @@ def error_sweep(
     true slope is not), "nan" or "inf". Methods a dtype cannot run (the
     complex step in float16) are left out.
     """
+    import pandas as pd
+
     steps = sweep_h() if h is None else np.asarray(h, dtype=np.float64)
     exact = _exact_value(expr, variable, x)
     frames = []
@@ -307,6 +315,8 @@ def estimates_table(
     expr: sympy.Expr, x: float, h: float, *, dtypes: Sequence[str], method: str = "forward", variable: str = "x"
 ) -> pd.DataFrame:
     """One row per dtype: the estimate at (x, h), its error and its outcome."""
+    import pandas as pd
+
     exact = _exact_value(expr, variable, x)
     rows = []
     for dtype in dtypes:
@@ -426,27 +436,43 @@ def direction(slope: float) -> int:
     return -1 if slope > 0 else 1
 
 
-def model_table(
-    expr: sympy.Expr, x: float, *, dtypes: Iterable[str], methods: Iterable[str], h: np.ndarray | None = None, variable: str = "x"
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The modelled total error over h, and the best h, per (dtype, method).
+def error_models(
+    expr: sympy.Expr, x: float, *, dtypes: Iterable[str], methods: Iterable[str], variable: str = "x"
+) -> tuple[ErrorModel, ...]:
+    """The error model of every (dtype, method) pair that the dtype can run, at x.
+
+    This is the symbolic half of the error-model chart (it needs the second or
+    third derivative), so the app runs it in the bounded worker;
+    ``model_table`` turns the models into the chart's rows.
+    """
+    methods = tuple(methods)
+    return tuple(
+        error_model(expr, x, method=method, dtype=dtype, variable=variable)
+        for dtype in dtypes
+        for method in methods
+        if not (method == "complex-step" and dtype not in COMPLEX_DTYPES)
+    )
+
+
+def model_table(models: Iterable[ErrorModel], h: np.ndarray | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The modelled total error over h, and the best h, of each model.
 
     Returns (curves with columns dtype, method, h, model; best points with
-    the same columns). Methods whose model has no minimum get no best point.
+    the same columns). Models with no minimum get no best point.
     """
+    import pandas as pd
+
     steps = sweep_h(41) if h is None else np.asarray(h, dtype=np.float64)
+    columns = ["dtype", "method", "h", "model"]
     curves, best = [], []
-    for dtype in dtypes:
-        for method in methods:
-            if method == "complex-step" and dtype not in COMPLEX_DTYPES:
-                continue
-            model = error_model(expr, x, method=method, dtype=dtype, variable=variable)
+    with np.errstate(all="ignore"):
+        for model in models:
             total = model.total(steps)
             keep = np.isfinite(total) & (total > 0)
-            curves.append(pd.DataFrame({"dtype": dtype, "method": method, "h": steps[keep], "model": total[keep]}))
+            curves.append(pd.DataFrame({"dtype": model.dtype, "method": model.method, "h": steps[keep], "model": total[keep]}))
             if model.best_h is not None and np.isfinite(model.best_h):
-                best.append({"dtype": dtype, "method": method, "h": model.best_h, "model": float(model.total(model.best_h))})
-    columns = ["dtype", "method", "h", "model"]
+                best.append({"dtype": model.dtype, "method": model.method, "h": model.best_h,
+                             "model": float(model.total(model.best_h))})
     curve_frame = pd.concat(curves, ignore_index=True) if curves else pd.DataFrame(columns=columns)
     return curve_frame, pd.DataFrame(best, columns=columns)
 
@@ -460,6 +486,8 @@ def secant_and_tangent(
     window; anchor: the point (x, f(x))). The secant depends on h and is
     drawn from :func:`secant_point`.
     """
+    import pandas as pd
+
     f = _compiled(expr, variable, "float64")
     xs = np.linspace(x - half_width, x + half_width, points)
     with np.errstate(all="ignore"):

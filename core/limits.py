@@ -27,7 +27,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["SymbolicTimeout", "run_bounded", "warm_up", "wait", "DEFAULT_TIMEOUT", "MEMORY_LIMIT"]
+__all__ = ["SymbolicTimeout", "run_bounded", "warm_up", "wait", "loaded", "DEFAULT_TIMEOUT", "MEMORY_LIMIT"]
 
 DEFAULT_TIMEOUT = 2.0  # seconds of work, not counting the worker's start
 START_TIMEOUT = 60.0  # seconds for a new worker to import sympy and report ready
@@ -142,6 +142,11 @@ def wait(seconds: float) -> float:
     """A task that only waits: checks the time limit end to end (tests, benchmarks)."""
     time.sleep(seconds)
     return seconds
+
+
+def loaded(module: str) -> bool:
+    """A task that says whether the worker has imported `module` (tests: the worker stays small)."""
+    return module in sys.modules
 
 
 def _serve(memory_limit: int) -> None:  # pragma: no cover - runs in the worker

@@ -1,6 +1,5 @@
 """Lesson 5 — Gradient descent: the update rule, learning rates, optimizers, and the loop that dies."""
 
-import math
 
 import streamlit as st
 

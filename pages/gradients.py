@@ -7,7 +7,7 @@ import streamlit as st
 from core import gradients
 from core.expressions import parse_expression, symbol
 from ui import cached_gradients as cg
-from ui import charts, explain, page, predict
+from ui import charts, page, predict
 from ui import charts_gradients as gcharts
 from ui.controls import format_step, step_size_slider
 from ui.function_input import function_input

@@ -92,12 +92,11 @@ def derivation(text: str, variable: str) -> list[derivatives.Step]:
 
 @st.cache_data(max_entries=256, show_spinner=False)
 def model_table(text: str, variable: str, x: float, dtypes: tuple[str, ...], methods: tuple[str, ...]):
-    """The error model's curves and best h (needs f'' and f''': bounded symbolic work)."""
+    """The error model's curves and best h (needs the 2nd or 3rd derivative: bounded symbolic work)."""
     expr = analyse(text, (variable,)).analysis.expr
     try:
-        return run_bounded(derivatives.model_table, expr, x, dtypes=dtypes, methods=methods, variable=variable,
-                           timeout=SYMBOLIC_TIMEOUT)
+        models = run_bounded(derivatives.error_models, expr, x, dtypes=dtypes, methods=methods, variable=variable,
+                             timeout=SYMBOLIC_TIMEOUT)
     except (SymbolicTimeout, ValueError, TypeError, ArithmeticError):
-        # The model needs the 2nd or 3rd derivative in closed form; without it the chart has no model lines.
-        empty = pd.DataFrame(columns=["dtype", "method", "h", "model"])
-        return empty, empty
+        models = ()  # the model needs the 2nd or 3rd derivative in closed form; without it the chart has no model lines
+    return derivatives.model_table(models)

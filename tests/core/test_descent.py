@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import time
 from pathlib import Path
 
 import numpy as np
@@ -187,12 +186,3 @@ def test_fit_line_mini_batch_is_noisy_but_reproducible():
     assert not np.array_equal(a.points, c.points)
     best = np.array(least_squares(xs, ys))
     assert np.linalg.norm(a.points[-1] - best) < 0.5 and a.status == "running"  # near the bottom, never settling
-
-
-def test_budget_5000_adam_steps_on_rosenbrock():
-    land = get_landscape("rosenbrock")
-    descend(land.expr, land.variables, land.start, optimizer="adam", lr=0.001, steps=10)  # compile once
-    start = time.perf_counter()
-    run = descend(land.expr, land.variables, land.start, optimizer="adam", lr=0.001, steps=5000)
-    elapsed = time.perf_counter() - start
-    assert run.steps == 5000 and elapsed < 0.1 * 2  # issue 6: < 100 ms (benchmarks/ measures it; 2x slack for CI)

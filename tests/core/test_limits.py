@@ -6,7 +6,8 @@ import pytest
 
 from core import derivatives
 from core.expressions import parse_expression
-from core.limits import SymbolicTimeout, run_bounded, wait
+from core import chain_rule
+from core.limits import SymbolicTimeout, loaded, run_bounded, wait
 
 
 def test_a_result_comes_back():
@@ -39,3 +40,17 @@ def test_memory_is_capped():
 def test_only_core_functions_travel():
     with pytest.raises(ValueError, match="core package"):
         run_bounded(print, "hi")
+
+
+def test_the_worker_stays_small():
+    # Everything the app sends to the worker, then: no pandas (with pyarrow, ~100 MB of the
+    # 400 MB memory budget of issue 8) was imported there.
+    expr = parse_expression("x^3")
+    run_bounded(derivatives.analyse, expr, ("x",), timeout=30)
+    run_bounded(derivatives.derivation, expr, "x", timeout=30)
+    run_bounded(derivatives.error_models, expr, 1.0, dtypes=("float64",), methods=("forward",), timeout=30)
+    run_bounded(derivatives.exact_slope, expr, 1.0, timeout=30)
+    rule = run_bounded(chain_rule.chain_rule, parse_expression("u^2", ("u",)), parse_expression("2x + 3"), timeout=30)
+    run_bounded(chain_rule.ChainRule.latex_steps, rule, timeout=30)
+    assert not run_bounded(loaded, "pandas", timeout=30)
+    assert run_bounded(loaded, "sympy", timeout=30)

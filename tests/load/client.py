@@ -55,10 +55,13 @@ class Session:
         state = WidgetState(id=widget.id)
         if widget.kind in ("number_input",):
             state.double_value = float(value)
+        elif widget.kind == "slider" and widget.proto.type == widget.proto.SELECT_SLIDER:
+            # st.select_slider shares the Slider element; its value is the option as formatted on screen.
+            if str(value) not in widget.proto.options:
+                raise ValueError(f"{value!r} is not one of {key}'s options")
+            state.string_array_value.data[:] = [str(value)]
         elif widget.kind == "slider":
             state.double_array_value.data[:] = [float(value)]
-        elif widget.kind == "select_slider":
-            state.string_array_value.data[:] = [str(value)]  # the option as formatted on screen
         elif widget.kind in ("checkbox", "toggle"):
             state.bool_value = bool(value)
         else:

@@ -13,6 +13,7 @@ symbolic worker).
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import json
 import os
 import random
@@ -30,10 +31,15 @@ pytestmark = pytest.mark.slow
 
 SESSIONS = 40
 SECONDS = float(os.environ.get("LOAD_SECONDS", "60"))
-# What a student moves on each page: a key and values to cycle through.
+# What a student moves on each page, and the values it takes, as a teacher would ask:
+# h through the cancellation, the point across the bowl, the backward pass step by
+# step, the regression target, the learning rate through divergence.
 CONTROLS = {
-    "derivatives": ("d_h", ["1e-2", "1e-3", "1e-17", "5e-8", "1e-6"]),
+    "derivatives": ("d_h", ["1e-2", "1e-3", "1e-17", "5e-8", "1e-6"]),  # select_slider: as shown
+    "gradients": ("g_x0", [-1.0, 0.5, 1.5, 2.0]),
     "chain_rule": ("c_step", [1, 5, 9, 14, 20]),
+    "losses": ("l_target", [1.0, 2.0, 4.0, 3.0]),
+    "descent": ("gd_lr1", ["0.05", "0.3", "0.6", "1.1", "0.1"]),  # select_slider: as shown
 }
 
 
@@ -109,7 +115,10 @@ async def _classroom(server: str, pid: int):
 def test_forty_students_for_a_minute():
     process, url = start_server(log=ARTIFACTS / "load-server.log")
     try:
-        completed, latencies, errors, peak_kib = asyncio.run(_classroom(url, process.pid))
+        # In its own thread: Playwright's sync API (the browser tests' session fixture) keeps an
+        # event loop running in this one, and asyncio.run refuses to start inside it.
+        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as thread:
+            completed, latencies, errors, peak_kib = thread.submit(asyncio.run, _classroom(url, process.pid)).result()
     finally:
         process.terminate()
         process.wait(timeout=10)
