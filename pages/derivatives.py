@@ -103,8 +103,8 @@ if tab_error.open:
 if tab_scope.open:
     with tab_scope:
         st.markdown(f"The forward difference at {W} = {w:g}, h = {format_step(h)}, in each precision:")
-        for column, scope in zip(st.columns(min(len(scopes), 2)) * 2, scopes.values()):
-            column.code(explain.microscope_text(scope, W), language=None)
+        for scope in scopes.values():  # one under another: float64's 52 mantissa bits need the full width
+            st.code(explain.microscope_text(scope, W), language=None)
 
 if tab_secant.open:
     primary = scopes[dtypes[0]]

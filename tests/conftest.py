@@ -154,6 +154,12 @@ def goto(tab, url: str, timeout: float = 30_000) -> None:
     wait_idle(tab, timeout)
 
 
+def metric(tab, label: str):
+    """The value of the metric labelled `label` (check it with ``expect``, which waits for the rerun to land)."""
+    labelled = tab.locator("[data-testid='stMetricLabel']", has_text=label)
+    return tab.locator("[data-testid='stMetric']").filter(has=labelled).locator("[data-testid='stMetricValue']")
+
+
 def screenshot(tab, name: str) -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"

@@ -140,7 +140,8 @@ def choice_title(choice: str) -> str:
 
 
 def choice_text(choice: str) -> str:
-    return CATALOGUE[choice].text
+    """One sentence on the chosen landscape's character (its formula is typeset beside it)."""
+    return CATALOGUE[choice].note
 
 
 def move_point_to_start() -> None:

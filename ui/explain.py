@@ -27,6 +27,12 @@ def error(value: float) -> str:
     return number(value) if not math.isfinite(value) else f"{value:.3g}"
 
 
+def percent(fraction: float) -> str:
+    """A relative error as a percentage a class can read: 0.17 %, 3.3e-08 %."""
+    value = 100 * fraction
+    return f"{value:.2g} %" if value >= 0.01 else f"{value:.1e} %"
+
+
 def verdict(m: Microscope, exact: float, variable: str = "w") -> tuple[str, str]:
     """(severity, sentence) for one precision's forward-difference estimate."""
     name = m.dtype
@@ -51,10 +57,14 @@ def verdict(m: Microscope, exact: float, variable: str = "w") -> tuple[str, str]
             f"and the machine thinks the ground is flat. The true slope is {number(exact)}."
         )
     if exact != 0:
-        relative = abs(m.estimate - exact) / abs(exact)
+        off = abs(m.estimate - exact)
+        relative = off / abs(exact)
         if relative > 0.1:
             return "warning", f"In {name} the estimate {number(m.estimate, name)} is off by {relative:.0%}: h is far from its best value."
-        return "success", f"In {name} the estimate {number(m.estimate, name)} is within {relative:.1e} of the true slope."
+        if off == 0:
+            return "success", f"In {name} the estimate {number(m.estimate, name)} is exactly the true slope."
+        return "success", (f"In {name} the estimate {number(m.estimate, name)} is off by {error(off)}, "
+                           f"{percent(relative)} of the true slope.")
     return "info", f"In {name} the estimate is {number(m.estimate, name)}; the true slope here is 0."
 
 
@@ -99,8 +109,8 @@ def microscope_text(m: Microscope, variable: str = "w") -> str:
         f"{'':10}{'sign':<6}{'exponent':<{width}}mantissa",
         f"{w:<10}{sign:<6}{exponent:<{width}}{mantissa}",
         f"{'h':<10}{hs:<6}{he:<{width}}{hm}",
-        f"{wh:<10}{sign2:<6}{exponent2:<{width}}{mantissa2}"
-        + ("   ← identical to w: h vanished" if m.step_vanished else ""),
+        f"{wh:<10}{sign2:<6}{exponent2:<{width}}{mantissa2}",
+        *([f"{'':10}↑ {wh} is bit for bit {w}: h vanished"] if m.step_vanished else []),
         "",
         f"{w:<10}= {_trim(exact_decimal(m.x))}",
         f"{'h':<10}= {_trim(exact_decimal(m.h))}",

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 class Lesson:
     number: int
     title: str
+    short: str  # in the navigation bar, where all five must fit on one row of a 1280 px projector
     path: str
     icon: str
     summary: str
@@ -18,6 +19,7 @@ LESSONS: tuple[Lesson, ...] = (
     Lesson(
         1,
         "Derivatives",
+        "Derivatives",
         "pages/derivatives.py",
         ":material/show_chart:",
         "The slope as rise over run, and why a tiny h gives exactly 0: catastrophic cancellation "
@@ -26,6 +28,7 @@ LESSONS: tuple[Lesson, ...] = (
     Lesson(
         2,
         "Partials and gradients",
+        "Gradients",
         "pages/gradients.py",
         ":material/explore:",
         "Many weights, one at a time: partial derivatives as slopes of slices, the gradient as the arrow "
@@ -33,6 +36,7 @@ LESSONS: tuple[Lesson, ...] = (
     ),
     Lesson(
         3,
+        "Chain rule",
         "Chain rule",
         "pages/chain_rule.py",
         ":material/account_tree:",
@@ -43,6 +47,7 @@ LESSONS: tuple[Lesson, ...] = (
     Lesson(
         4,
         "Loss functions",
+        "Losses",
         "pages/losses.py",
         ":material/target:",
         "How wrong, and which way to fix it: MSE, MAE, Huber, cross-entropy and hinge with their exact "
@@ -52,6 +57,7 @@ LESSONS: tuple[Lesson, ...] = (
     Lesson(
         5,
         "Gradient descent",
+        "Descent",
         "pages/descent.py",
         ":material/trending_down:",
         "Step against the gradient, again and again: the course's loop, learning rates that crawl, oscillate "

@@ -88,8 +88,11 @@ def apply_page_style() -> None:
         """
         [data-testid="stToolbarActions"], [data-testid="stMainMenu"], [data-testid="stDecoration"],
         [data-testid="stStatusWidget"], .developer-note { display: none !important; }
-        h1 { font-size: 2.4rem !important; padding-top: 0 !important; }
+        h1 { font-size: 2.2rem !important; padding-top: 0 !important; }
         [data-testid="stMetricValue"] { font-size: 1.7rem !important; }
+        /* The lesson links keep their size so that all five fit on one row at 1280 px. */
+        [data-testid="stTopNav"] * { font-size: 16px !important; }
+        [data-testid="stTopNavLink"] { padding: 0 8px !important; }
         """
         if presenting()
         else ""

@@ -28,6 +28,14 @@ def test_defaults_show_the_lesson_numbers(open_page):
     assert at.get("vega_lite_chart"), "the error-vs-h chart is missing"
 
 
+def test_the_verdict_states_the_error_it_shows(open_page):
+    at = open_page(PAGE)
+    no_exception(at)
+    # 6.009999999999849 - 6 = 0.00999999999985 (0.01 to 3 digits), 0.01 / 6 = 0.17 % of the slope.
+    sentences = " ".join(s.value for s in at.success)
+    assert "In float64 the estimate 6.009999999999849 is off by 0.01, 0.17 % of the true slope." in sentences
+
+
 def test_the_exact_derivative_tab_shows_the_power_rule(open_page):
     at = open_page(PAGE, query={"d_tab": "The exact derivative"})
     no_exception(at)

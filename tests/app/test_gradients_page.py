@@ -103,6 +103,8 @@ def test_every_catalogue_function_renders(open_page):
         no_exception(at)
         assert at.get("vega_lite_chart"), choice
         assert all(r <= 2000 for r in chart_rows(at)), choice
+        if choice in cg.CATALOGUE:  # its character in a sentence, not its formula again as raw text
+            assert any(m.value == cg.CATALOGUE[choice].note for m in at.markdown), choice
 
 
 def test_choosing_a_landscape_moves_the_point_to_its_start(open_page):

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import goto, screenshot, wait_idle
 
@@ -44,5 +45,5 @@ def test_a_copied_link_reopens_the_same_view(server, browser):
 
     second = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()  # a fresh browser profile
     goto(second, link)
-    assert [v.inner_text() for v in second.locator("[data-testid='stMetricValue']").all()] == expected
+    expect(second.locator("[data-testid='stMetricValue']")).to_have_text(expected)
     assert second.locator("[data-testid='stException']").count() == 0

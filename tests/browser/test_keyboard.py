@@ -1,8 +1,9 @@
 """Keyboard alone operates the Derivatives page: Tab to each control, then type or press keys."""
 
 import pytest
+from playwright.sync_api import expect
 
-from tests.conftest import goto, wait_idle
+from tests.conftest import goto, metric, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -17,20 +18,20 @@ def _tab_to(tab, predicate_js: str, limit: int = 60) -> None:
 
 def test_derivatives_page_by_keyboard_only(server, page):
     goto(page, f"{server}/derivatives")
-    values = page.locator("[data-testid='stMetricValue']")
+    exact, estimate = metric(page, "Exact slope"), metric(page, "float64 estimate")
 
     _tab_to(page, "e.getAttribute('aria-label') === 'Loss function'")
     page.keyboard.press("Control+A")
     page.keyboard.type("w^3")
     page.keyboard.press("Enter")
     wait_idle(page)
-    assert values.nth(0).inner_text() == "27.0"  # d/dw w^3 = 3w^2 = 27 at w = 3
+    expect(exact).to_have_text("27.0")  # d/dw w^3 = 3w^2 = 27 at w = 3
 
     _tab_to(page, "e.type === 'range'")
-    before = values.nth(1).inner_text()
+    before = estimate.inner_text()
     page.keyboard.press("ArrowLeft")
     wait_idle(page)
-    assert values.nth(1).inner_text() != before
+    expect(estimate).not_to_have_text(before)
 
     # The method is a radio group: Tab lands on the chosen one, arrows move, Space chooses.
     _tab_to(page, "e.getAttribute('role') === 'radio' && e.innerText.trim() === 'forward'")
