@@ -301,6 +301,12 @@ class _GraphBuilder:
             node = (expr.name, "variable", (), self.t(self.values[expr.name]), ())
         elif self._is_constant(expr):
             node = (_constant_label(expr), "constant", (), self.t(fold_constant(expr)), ())
+        elif (z := _sigmoid_input(expr)) is not None:
+            # 1/(1 + exp(-z)) is one layer's activation: one node σ(z), with σ′(z) = σ(z)·(1 − σ(z)),
+            # instead of the four operations (−, exp, +1, ^(−1)) sympy writes it with.
+            a = self.visit(z)
+            value = self.t(1) / (self.t(1) + np.exp(-self.forward[a]))
+            node = ("σ", "operation", (a,), value, (value * (self.t(1) - value),))
         elif expr.is_Pow and self._is_constant(expr.exp):
             base = self.visit(expr.base)
             value, local = _power(self.forward[base], expr.exp, self.t)
@@ -359,6 +365,16 @@ class _GraphBuilder:
         gradient = np.array([by_name.get(name, self.t(0)) for name in variables], dtype=dtype)
         backward = tuple(reversed(range(len(nodes))))
         return Graph(nodes, edges, variables, gradient, backward, dtype)
+
+
+def _sigmoid_input(expr: sympy.Expr) -> sympy.Expr | None:
+    """z if `expr` is the logistic sigmoid 1/(1 + exp(-z)) (as the parser builds sigmoid(z)), else None."""
+    if not (expr.is_Pow and expr.exp == -1 and expr.base.is_Add and len(expr.base.args) == 2):
+        return None
+    one, e = sorted(expr.base.args, key=lambda a: not a.is_Number)
+    if one != 1 or not isinstance(e, sympy.exp):
+        return None
+    return -e.args[0]
 
 
 def _constant_label(expr: sympy.Expr) -> str:

@@ -176,7 +176,7 @@ def graph_intro(source: tuple, d: Drawn) -> str:
         act = {"sigmoid": "σ", "tanh": "tanh", "relu": "ReLU"}[activation]
         return (f"The network: x = 0.5 → {depth} layer{'s' if depth > 1 else ''} "
                 f"aᵢ = {act}(wᵢ·aᵢ₋₁ + bᵢ) → loss L = ({graph_view.subscript(f'a{depth}')} − 1)², "
-                f"drawn one row per layer as sympy computes it: {nodes} nodes, L = {graph_view.short(d.graph.value)}.")
+                f"drawn one row per layer: {nodes} nodes, L = {graph_view.short(d.graph.value)}.")
     return f"Your function at x = {source[2]:g}, y = {source[3]:g}: {nodes} nodes, f = {graph_view.short(d.graph.value)}."
 
 

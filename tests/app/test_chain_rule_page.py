@@ -65,7 +65,9 @@ def test_stepping_changes_the_graph_and_narrates(open_page):
 def test_last_step_has_every_gradient(open_page):
     at = open_page(PAGE, query={"c_depth": "6"})
     steps = at.slider(key="c_step").max
-    assert steps == 51  # 54 nodes of the 6-layer sigmoid network, less its 3 constants
+    # The 6-layer sigmoid network: x, then w, ×, b, +, σ per layer (30), then − 1 and ^2 for the loss:
+    # 34 nodes, less its one constant (−1).
+    assert steps == 33
     at.slider(key="c_step").set_value(steps).run()
     no_exception(at)
     assert NOT_YET not in graph_dot(at)
