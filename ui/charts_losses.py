@@ -32,7 +32,8 @@ def loss_curve(frame: pd.DataFrame, column: str, x_title: str, y_title: str, mar
     series = list(dict.fromkeys(frame["series"]))
     styles = SERIES_STYLE[: len(series)]
     x = alt.X("x:Q", title=x_title, scale=alt.Scale(zero=False, nice=False))
-    y = alt.Y(f"{column}:Q", title=y_title, scale=alt.Scale(zero=False))
+    # A fixed room for the y labels lines up the x axes of the panels stacked above and below.
+    y = alt.Y(f"{column}:Q", title=y_title, scale=alt.Scale(zero=False), axis=alt.Axis(minExtent=4 * t.font_size))
     keep = {} if legend else {"legend": None}
     color = alt.Color("series:N", title=None, scale=alt.Scale(domain=series, range=[s[0] for s in styles]), **keep)
     dash = alt.StrokeDash("series:N", title=None, scale=alt.Scale(domain=series, range=[s[1] for s in styles]), **keep)
@@ -61,7 +62,8 @@ def loss_curve(frame: pd.DataFrame, column: str, x_title: str, y_title: str, mar
     chart = alt.layer(*layers)
     if params:
         chart = chart.add_params(*params)
-    return style_chart(chart.properties(height=round(t.chart_height * 0.6)))
+    # The height includes the axes and the legend; the panel with the legend needs the room.
+    return style_chart(chart.properties(height=round(t.chart_height * (1.0 if legend else 0.75))))
 
 
 @register
