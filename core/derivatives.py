@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import sympy
 
-from core.expressions import symbol
+from core.expressions import parse_expression, symbol
 from core.numeric import COMPLEX_DTYPES, as_dtype, finfo, lambdify, ulp
 
 if TYPE_CHECKING:
@@ -52,6 +52,7 @@ __all__ = [
     "microscope",
     "Analysis",
     "analyse",
+    "parse_and_analyse",
     "Step",
     "derivation",
     "direction",
@@ -359,6 +360,15 @@ def analyse(expr: sympy.Expr, variables: Sequence[str]) -> Analysis:
         latex=sympy.latex(expr),
         derivative_latex=tuple(sympy.latex(d) for d in derivatives),
     )
+
+
+def parse_and_analyse(text: str, variables: Sequence[str]) -> Analysis:
+    """``analyse(parse_expression(text, variables), variables)``: all the symbolic work on a student's text.
+
+    The parser bounds what it builds, but sympy evaluates as it builds; running
+    this whole step in the killable worker bounds it in time as well.
+    """
+    return analyse(parse_expression(text, variables), variables)
 
 
 def _tidy(expr: sympy.Expr) -> sympy.Expr:

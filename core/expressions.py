@@ -329,24 +329,51 @@ class _Builder:
             raise ExpressionError(self._unknown_name_message(name))
         if len(node.args) != 1 or isinstance(node.args[0], ast.Starred):
             raise ExpressionError(f"{name}(...) takes exactly one argument, like {name}({self._example})")
-        return FUNCTIONS[name](self._visit(node.args[0], depth))
+        argument = self._visit(node.args[0], depth)
+        if name in _EXPONENTIALS and argument.is_number and argument.has(sympy.log):
+            # sympy builds exp(n·log(k)) as the exact integer k**n, before any size check could run.
+            _check_exact_power(sympy.E, argument)
+        return FUNCTIONS[name](argument)
+
+
+#: Functions that build exp(argument), which sympy may turn into an exact power.
+_EXPONENTIALS = frozenset({"exp", "sigmoid", "softplus"})
 
 
 def _power(base: sympy.Expr, exponent: sympy.Expr) -> sympy.Expr:
     """base**exponent, refusing exact numbers that would be too large to build."""
-    if base.is_number and exponent.is_number and exponent.is_Rational and base.is_Rational:
-        magnitude = max(abs(int(base.p)), abs(int(base.q)))
-        if magnitude > 1 and abs(exponent) > 1:
-            bits = abs(float(exponent)) * math.log2(magnitude)
-            if bits > MAX_BITS:
-                digits = bits * math.log10(2)
-                raise ExpressionError(
-                    f"that power is a number with about {_round_digits(digits)} digits; "
-                    "keep numbers to a sensible size (use a decimal point, e.g. 9.0^50, for a float)"
-                )
+    if base.is_number and exponent.is_number:
+        # sympy multiplies out powers of exact algebraic numbers (9**50, sqrt(2)**999) and turns
+        # E**(n·log(k)) into k**n; powers of pi or of exp(100) it leaves as they are.
+        exact = exponent.is_Rational and base.is_algebraic is True
+        if exact or (base == sympy.E and exponent.has(sympy.log)):
+            _check_exact_power(base, exponent)
     if exponent.is_number and exponent.is_Rational and abs(exponent) > 10**6:
         raise ExpressionError("the exponent is too large; keep exponents under a million")
     return sympy.Pow(base, exponent)
+
+
+def _check_exact_power(base: sympy.Expr, exponent: sympy.Expr) -> None:
+    """Refuse base**exponent of exact numbers (no variable, no decimal point) that needs over MAX_BITS bits.
+
+    sympy evaluates such powers exactly as they are built: 9**(9**9), sqrt(2)**999999
+    (2**499999·√2) and E**(10**40·log(3)) (3**(10**40)) would take hours and all memory.
+    The size is estimated from 15-digit approximations, never from the exact value.
+    """
+    if base.has(sympy.Float) or exponent.has(sympy.Float):
+        return  # a decimal point makes it a float, which sympy rounds instead of growing
+    try:
+        magnitude = abs(complex(sympy.N(base, 15)))
+        power = abs(complex(sympy.N(exponent, 15)).real)
+        bits = power * math.log2(magnitude) if magnitude > 0 else 0.0
+    except (ArithmeticError, ValueError, TypeError):
+        bits = math.inf
+    if abs(bits) > MAX_BITS:
+        digits = abs(bits) * math.log10(2)
+        raise ExpressionError(
+            f"that power is a number with about {_round_digits(digits)} digits; "
+            "keep numbers to a sensible size (use a decimal point, e.g. 9.0^50, for a float)"
+        )
 
 
 def _round_digits(digits: float) -> str:
@@ -356,14 +383,10 @@ def _round_digits(digits: float) -> str:
 
 
 def _check_size(value: sympy.Expr) -> None:
-    if isinstance(value, sympy.Rational) and not isinstance(value, sympy.Integer):
-        bits = max(int(value.p).bit_length(), int(value.q).bit_length())
-    elif isinstance(value, sympy.Integer):
-        bits = int(value).bit_length()
-    else:
-        return
-    if bits > MAX_BITS:
-        raise ExpressionError("a number in the function grows too large to work with exactly; use smaller numbers")
+    """Refuse any exact number anywhere in `value` that needs more than MAX_BITS bits."""
+    for number in value.atoms(sympy.Rational):
+        if max(int(number.p).bit_length(), int(number.q).bit_length()) > MAX_BITS:
+            raise ExpressionError("a number in the function grows too large to work with exactly; use smaller numbers")
 
 
 def _describe_forbidden(node: ast.AST) -> str:

@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from core import derivatives
-from core.expressions import ExpressionError, parse_expression
+from core.expressions import ExpressionError
 from core import limits
 from core.limits import SymbolicTimeout, run_bounded
 
@@ -38,12 +38,14 @@ limits.warm_up()  # start the worker with the server, not with the first student
 
 @st.cache_resource(max_entries=512, show_spinner=False)
 def _analyse(text: str, variables: tuple[str, ...]) -> Parsed:
-    """Parse and differentiate; a parse error is cached, a timeout is raised (not cached)."""
+    """Parse and differentiate in the worker; a parse error is cached, a timeout is raised (not cached)."""
     try:
-        expr = parse_expression(text, variables)
+        analysis = run_bounded(derivatives.parse_and_analyse, text, variables, timeout=SYMBOLIC_TIMEOUT)
     except ExpressionError as error:
         return Parsed(text, None, str(error))
-    return Parsed(text, run_bounded(derivatives.analyse, expr, variables, timeout=SYMBOLIC_TIMEOUT), None)
+    except (ValueError, TypeError, ArithmeticError, RecursionError):  # sympy itself gave up on this function
+        return Parsed(text, None, "this function could not be worked out exactly; try writing it more simply")
+    return Parsed(text, analysis, None)
 
 
 @st.cache_resource(show_spinner=False)

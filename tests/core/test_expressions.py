@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import sympy
 
-from core.expressions import MAX_LENGTH, ExpressionError, parse_expression, symbol
+from core.expressions import MAX_DEPTH, MAX_DIGITS, MAX_LENGTH, ExpressionError, parse_expression, symbol
 
 x, y, w = symbol("x"), symbol("y"), symbol("w")
 HOSTILE = json.loads((Path(__file__).parent / "data" / "hostile_inputs.json").read_text())
@@ -79,6 +79,11 @@ def test_every_variable_is_real():
         ("1e999", "too large"),
         ("1.0/0.0", "divides by zero"),  # found by hypothesis: sympy raised ZeroDivisionError
         ("x + 1/0", "divides by zero"),
+        ("(" * (MAX_DEPTH + 1) + "x" + ")" * (MAX_DEPTH + 1), "nested parentheses"),
+        ("1" * (MAX_DIGITS + 1), f"at most {MAX_DIGITS} digits"),
+        # sympy would build exp(n·log 3) as the exact integer 3**n: 3**(10**40) has 4.8e39 digits.
+        ("exp(10^40*log(3))", "4.8e+39 digits"),
+        ("sqrt(2)^999999*x", "150,514 digits"),  # 2**499999.5: 499999.5 · log10(2) = 150,514.9
     ],
 )
 def test_rejections_say_what_to_fix(text, advice):

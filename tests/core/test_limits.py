@@ -5,7 +5,7 @@ import time
 import pytest
 
 from core import derivatives
-from core.expressions import parse_expression
+from core.expressions import ExpressionError, parse_expression
 from core import chain_rule
 from core.limits import SymbolicTimeout, loaded, run_bounded, wait
 
@@ -18,6 +18,12 @@ def test_a_result_comes_back():
 def test_errors_are_raised_in_the_caller():
     with pytest.raises(ValueError, match="unknown method"):
         run_bounded(derivatives.finite_difference, parse_expression("x"), 1.0, 0.1, method="sideways", timeout=30)
+
+
+def test_a_students_text_is_parsed_in_the_worker_and_its_error_comes_back():
+    assert run_bounded(derivatives.parse_and_analyse, "w^2", ("w",), timeout=30).derivative_latex == ("2 w",)
+    with pytest.raises(ExpressionError, match="did you mean sin"):
+        run_bounded(derivatives.parse_and_analyse, "sine(w)", ("w",), timeout=30)
 
 
 def test_overrunning_work_is_stopped_and_the_worker_replaced():
