@@ -50,10 +50,10 @@ for column, row in zip(columns[1:], table.itertuples()):
     )
 
 scopes = {d: derivatives.microscope(expr, w, h, dtype=d, variable=W) for d in dtypes}
-if method == "forward":
-    for severity, sentences in explain.verdicts(scopes.values(), exact, W).items():
-        getattr(st, severity)("\n".join(f"- {s}" for s in sentences) if len(sentences) > 1 else sentences[0])
-elif method == "complex-step" and any(d not in ("float64", "float32") for d in dtypes):
+estimates = {row.dtype: row.estimate for row in table.itertuples() if row.outcome != "unavailable"}
+for severity, sentences in explain.verdicts(scopes.values(), exact, W, method, estimates).items():
+    getattr(st, severity)("\n".join(f"- {s}" for s in sentences) if len(sentences) > 1 else sentences[0])
+if len(estimates) < len(dtypes):
     st.info("The complex step needs a complex number type; float16 and bfloat16 have none, so they show as unavailable.")
 
 def _reveal_cancellation() -> None:
@@ -96,13 +96,15 @@ if tab_error.open:
         "the error falls as h shrinks, then rises again as round-off takes over, and ends in exact cancellation.",
     )
     tab_error.caption(
-        "Dotted lines: the error model, truncation h·|f″|/2 plus round-off ε·|f|/h. "
-        "Diamonds: the h where the model is smallest. Points in the grey bands could not be drawn on a log axis."
+        f"Dotted lines: the error model, truncation {explain.TRUNCATION[method]} plus round-off "
+        f"{explain.ROUNDOFF[method]}. Diamonds: the h where the model is smallest. "
+        "Points in the grey bands could not be drawn on a log axis."
     )
 
 if tab_scope.open:
     with tab_scope:
-        st.markdown(f"The forward difference at {W} = {w:g}, h = {format_step(h)}, in each precision:")
+        st.markdown(f"The forward difference at {W} = {w:g}, h = {format_step(h)}, in each precision"
+                    + ("" if method == "forward" else f" (the {method} method subtracts in the same way)") + ":")
         for scope in scopes.values():  # one under another: float64's 52 mantissa bits need the full width
             st.code(explain.microscope_text(scope, W), language=None)
 

@@ -7,6 +7,11 @@ import math
 from core.derivatives import Microscope, direction
 from core.numeric import DTYPES, exact_decimal, to_bits
 
+#: The error model's two terms, per method, as the chart's caption states them (core.derivatives.ErrorModel).
+TRUNCATION = {"forward": "h·|f″|/2", "backward": "h·|f″|/2", "central": "h²·|f‴|/6", "complex-step": "h²·|f‴|/6"}
+ROUNDOFF = {"forward": "ε·|f|/h", "backward": "ε·|f|/h", "central": "ε·|f|/h",
+            "complex-step": "none (nothing is subtracted, nothing cancels)"}
+
 # Significant decimal digits that identify a value of each format (max_digits10).
 DIGITS = {"float64": 17, "float32": 9, "float16": 5, "bfloat16": 4}
 
@@ -33,46 +38,71 @@ def percent(fraction: float) -> str:
     return f"{value:.2g} %" if value >= 0.01 else f"{value:.1e} %"
 
 
-def verdict(m: Microscope, exact: float, variable: str = "w") -> tuple[str, str]:
-    """(severity, sentence) for one precision's forward-difference estimate."""
+#: What each method subtracts: the two values whose leading digits cancel.
+_DIFFERENCE = {
+    "forward": "f({w} + h) and f({w})",
+    "backward": "f({w}) and f({w} − h)",
+    "central": "f({w} + h) and f({w} − h)",
+}
+
+
+def verdict(m: Microscope, exact: float, variable: str = "w", method: str = "forward",
+            estimate: float | None = None) -> tuple[str, str]:
+    """(severity, sentence) for one precision's estimate.
+
+    `m` is the forward-difference microscope at the same point, h and dtype
+    (it knows whether h rounded to 0 and whether w + h == w); `estimate` is
+    the `method`'s own estimate (the microscope's for the forward difference).
+    """
     name = m.dtype
+    estimate = m.estimate if estimate is None else estimate
     if m.h_underflowed:
         return "error", (
             f"In {name}, h itself rounds to 0: the smallest positive {name} is larger than this h. "
             f"The estimate is 0/0 = NaN — not a number at all."
         )
-    if math.isnan(m.estimate):
+    if math.isnan(estimate):
         return "error", f"In {name} the estimate is NaN (not a number): the formula divided 0 by 0 or inf by inf."
-    if math.isinf(m.estimate):
-        return "error", f"In {name} the estimate overflowed to {number(m.estimate)}: the numbers grew past the largest {name}."
-    if m.estimate == 0 and exact != 0:
+    if math.isinf(estimate):
+        return "error", f"In {name} the estimate overflowed to {number(estimate)}: the numbers grew past the largest {name}."
+    if estimate == 0 and exact != 0:
         if m.step_vanished:
             return "error", (
                 f"{variable} + h == {variable} in {name}: the rise is exactly 0, so the machine thinks the ground "
                 f"is flat (the true slope is {number(exact)}). h is under half the gap between neighbouring "
                 f"{name} numbers at {variable} = {number(m.x, name)}."
             )
+        pair = _DIFFERENCE.get(method, "f({w} + ih) and f({w})").format(w=variable)
         return "error", (
-            f"In {name} f({variable} + h) and f({variable}) round to the same number: the rise cancels to exactly 0 "
+            f"In {name} {pair} round to the same number: the rise cancels to exactly 0 "
             f"and the machine thinks the ground is flat. The true slope is {number(exact)}."
         )
     if exact != 0:
-        off = abs(m.estimate - exact)
+        off = abs(estimate - exact)
         relative = off / abs(exact)
         if relative > 0.1:
-            return "warning", f"In {name} the estimate {number(m.estimate, name)} is off by {relative:.0%}: h is far from its best value."
+            return "warning", f"In {name} the estimate {number(estimate, name)} is off by {relative:.0%}: h is far from its best value."
         if off == 0:
-            return "success", f"In {name} the estimate {number(m.estimate, name)} is exactly the true slope."
-        return "success", (f"In {name} the estimate {number(m.estimate, name)} is off by {error(off)}, "
+            return "success", f"In {name} the estimate {number(estimate, name)} is exactly the true slope."
+        return "success", (f"In {name} the estimate {number(estimate, name)} is off by {error(off)}, "
                            f"{percent(relative)} of the true slope.")
-    return "info", f"In {name} the estimate is {number(m.estimate, name)}; the true slope here is 0."
+    return "info", f"In {name} the estimate is {number(estimate, name)}; the true slope here is 0."
 
 
-def verdicts(scopes, exact: float, variable: str = "w") -> dict[str, list[str]]:
-    """The verdict sentences grouped by severity, worst first, for one box each."""
+def verdicts(scopes, exact: float, variable: str = "w", method: str = "forward",
+             estimates: dict[str, float] | None = None) -> dict[str, list[str]]:
+    """The verdict sentences grouped by severity, worst first, for one box each.
+
+    `estimates` (by dtype) are the `method`'s estimates; without them, the
+    microscopes' forward differences. Precisions missing from `estimates`
+    (the complex step in float16) get no sentence.
+    """
     grouped: dict[str, list[str]] = {}
     for scope in scopes:
-        severity, sentence = verdict(scope, exact, variable)
+        if estimates is not None and scope.dtype not in estimates:
+            continue
+        estimate = None if estimates is None else estimates[scope.dtype]
+        severity, sentence = verdict(scope, exact, variable, method, estimate)
         grouped.setdefault(severity, []).append(sentence)
     order = ["error", "warning", "info", "success"]
     return {k: grouped[k] for k in order if k in grouped}

@@ -54,6 +54,24 @@ def test_tiny_h_cancels_to_exactly_zero_and_says_so(open_page):
     assert any("w + h == w in float64" in e.value and "flat" in e.value for e in at.error)
 
 
+def test_every_method_says_the_cancellation_in_words(open_page):
+    # Central difference at h = 1e-17: 3 + h and 3 - h both round to 3, so the estimate is exactly 0.
+    at = open_page(PAGE, query={"d_method": "central", "d_h": "1e-17"})
+    no_exception(at)
+    assert metrics(at)["float64 estimate"] == "0.0"
+    assert any("w + h == w in float64" in e.value for e in at.error)
+    # Its error model is second order: truncation h²|f‴|/6 (f‴ = 0 for w², so only round-off is drawn).
+    assert any("h²·|f‴|/6" in c.value for c in at.caption)
+
+
+def test_the_secant_tab_draws_the_curve_tangent_and_secant(open_page):
+    at = open_page(PAGE, query={"d_tab": "Secant vs tangent", "d_h": "1"})
+    no_exception(at)
+    # h = 1 on w²: the secant through (3, 9) and (4, 16) has slope 7, the tangent 6.
+    assert metrics(at)["float64 estimate"] == "7.0"
+    assert len(at.get("vega_lite_chart")) == 1, "the secant chart is missing"
+
+
 def test_changing_h_changes_the_numbers(open_page):
     at = open_page(PAGE)
     before = metrics(at)["float32 estimate"]
