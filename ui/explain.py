@@ -67,8 +67,9 @@ def verdict(m: Microscope, exact: float, variable: str = "w", method: str = "for
         return "error", f"In {name} the estimate overflowed to {number(estimate)}: the numbers grew past the largest {name}."
     if estimate == 0 and exact != 0:
         if m.step_vanished:
+            sign = {"backward": "−", "central": "±"}.get(method, "+")
             return "error", (
-                f"{variable} + h == {variable} in {name}: the rise is exactly 0, so the machine thinks the ground "
+                f"{variable} {sign} h == {variable} in {name}: the rise is exactly 0, so the machine thinks the ground "
                 f"is flat (the true slope is {number(exact)}). h is under half the gap between neighbouring "
                 f"{name} numbers at {variable} = {number(m.x, name)}."
             )

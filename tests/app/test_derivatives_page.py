@@ -59,7 +59,7 @@ def test_every_method_says_the_cancellation_in_words(open_page):
     at = open_page(PAGE, query={"d_method": "central", "d_h": "1e-17"})
     no_exception(at)
     assert metrics(at)["float64 estimate"] == "0.0"
-    assert any("w + h == w in float64" in e.value for e in at.error)
+    assert any("w ± h == w in float64" in e.value for e in at.error)
     # Its error model is second order: truncation h²|f‴|/6 (f‴ = 0 for w², so only round-off is drawn).
     assert any("h²·|f‴|/6" in c.value for c in at.caption)
 
