@@ -35,13 +35,15 @@ def slider_response_ms(browser, url: str) -> list[float]:
     context.add_init_script(INSTRUMENT)
     tab = context.new_page()
     tab.goto(url)
-    tab.wait_for_selector("h1, input[type='range']", state="attached", timeout=30_000)
+    tab.wait_for_selector("h1, input[type='range']", state="attached", timeout=30_000)  # the one-slider app has no title
     wait_idle(tab)
-    if tab.locator("input[type='range']").count() == 0:
-        context.close()
-        return []  # no slider on this page's first screen
-    tab.wait_for_timeout(500)
     handle = tab.get_by_role("slider").first
+    try:
+        handle.wait_for(state="attached", timeout=10_000)  # widgets arrive a moment after the title
+    except Exception:  # playwright's TimeoutError: this page shows no slider at first
+        context.close()
+        return []
+    tab.wait_for_timeout(500)
     handle.focus()
     times = []
     for i in range(MOVES):

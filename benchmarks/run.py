@@ -13,7 +13,7 @@ Sections
 - browser: a keyboard-moved slider on every page in headless Chromium,
   against a one-slider app (budget +100 ms); see browser_response.py.
 - hostile: the slowest answer to a hostile or bomb input, through the same
-  path the app uses (parse, then bounded symbolic work) (budget 1 s).
+  path the app uses (parse and differentiate in the bounded worker) (budget 1 s).
 """
 
 from __future__ import annotations
@@ -111,18 +111,17 @@ def payload() -> bool:
 
 def hostile() -> bool:
     from core import derivatives
-    from core.expressions import ExpressionError, parse_expression
+    from core.expressions import ExpressionError
     from core.limits import SymbolicTimeout, run_bounded
 
     corpus = json.loads((ROOT / "tests" / "core" / "data" / "hostile_inputs.json").read_text())
     texts = [t for group in corpus.values() for t in group]
-    run_bounded(derivatives.analyse, parse_expression("x"), ("x",))  # a warm worker, as in a running app
+    run_bounded(derivatives.parse_and_analyse, "x", ("x",))  # a warm worker, as in a running app
     worst, worst_text = 0.0, ""
     for text in texts:
         start = time.perf_counter()
         try:
-            expr = parse_expression(text)
-            run_bounded(derivatives.analyse, expr, ("x",), timeout=HOSTILE_BUDGET_S)
+            run_bounded(derivatives.parse_and_analyse, text, ("x",), timeout=HOSTILE_BUDGET_S)
         except (ExpressionError, SymbolicTimeout):
             pass
         elapsed = time.perf_counter() - start
