@@ -29,6 +29,17 @@ def test_presenter_mode_enlarges_text_by_a_quarter(server, page):
     screenshot(page, "derivatives-presenter-1280x720")
 
 
+def test_the_sidebar_toggle_turns_presenter_mode_on(server, page):
+    goto(page, f"{server}/derivatives")
+    normal = font_px(page, "[data-testid='stMarkdownContainer'] p")
+    page.locator("[data-testid='stExpandSidebarButton']").click()
+    page.get_by_text("Presenter mode").click()
+    wait_idle(page)
+    expect(page).to_have_url(re.compile(r"[?&]present=1"))  # the same setting as the address's ?present=1
+    presenting = font_px(page, "[data-testid='stMarkdownContainer'] p")
+    assert presenting >= 1.25 * normal, (normal, presenting)  # issue 7: at least 25 % larger
+
+
 def test_a_copied_link_reopens_the_same_view(server, browser):
     first = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
     goto(first, f"{server}/derivatives")
