@@ -95,9 +95,10 @@ if tab_error.open:
         alt=f"Log-log chart of the {method} difference's error against h for {', '.join(dtypes)}: "
         "the error falls as h shrinks, then rises again as round-off takes over, and ends in exact cancellation.",
     )
+    truncation, roundoff = explain.error_model_terms(method)
     tab_error.caption(
-        f"Dotted lines: the error model, truncation {explain.TRUNCATION[method]} plus round-off "
-        f"{explain.ROUNDOFF[method]}. Diamonds: the h where the model is smallest. "
+        f"Dotted lines: the error model, truncation {truncation} plus round-off {roundoff}. "
+        "Diamonds: the h where the model is smallest. "
         "Points in the grey bands could not be drawn on a log axis."
     )
 

@@ -1,6 +1,5 @@
 """Lesson 5 — Gradient descent: the update rule, learning rates, optimizers, and the loop that dies."""
 
-
 import streamlit as st
 
 from core import descent, optimizers

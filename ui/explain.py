@@ -4,13 +4,8 @@ from __future__ import annotations
 
 import math
 
-from core.derivatives import Microscope, direction
+from core.derivatives import ORDER, Microscope, direction
 from core.numeric import DTYPES, exact_decimal, to_bits
-
-#: The error model's two terms, per method, as the chart's caption states them (core.derivatives.ErrorModel).
-TRUNCATION = {"forward": "h·|f″|/2", "backward": "h·|f″|/2", "central": "h²·|f‴|/6", "complex-step": "h²·|f‴|/6"}
-ROUNDOFF = {"forward": "ε·|f|/h", "backward": "ε·|f|/h", "central": "ε·|f|/h",
-            "complex-step": "none (nothing is subtracted, nothing cancels)"}
 
 # Significant decimal digits that identify a value of each format (max_digits10).
 DIGITS = {"float64": 17, "float32": 9, "float16": 5, "bfloat16": 4}
@@ -32,6 +27,13 @@ def error(value: float) -> str:
     return number(value) if not math.isfinite(value) else f"{value:.3g}"
 
 
+def error_model_terms(method: str) -> tuple[str, str]:
+    """(truncation, round-off) of core.derivatives.ErrorModel for `method`, as the chart's caption states them."""
+    truncation = "h·|f″|/2" if ORDER[method] == 1 else "h²·|f‴|/6"
+    roundoff = "none (nothing is subtracted, nothing cancels)" if method == "complex-step" else "ε·|f|/h"
+    return truncation, roundoff
+
+
 def percent(fraction: float) -> str:
     """A relative error as a percentage a class can read: 0.17 %, 3.3e-08 %."""
     value = 100 * fraction
@@ -43,6 +45,7 @@ _DIFFERENCE = {
     "forward": "f({w} + h) and f({w})",
     "backward": "f({w}) and f({w} − h)",
     "central": "f({w} + h) and f({w} − h)",
+    "complex-step": "f({w} + ih) and f({w})",
 }
 
 
@@ -73,7 +76,7 @@ def verdict(m: Microscope, exact: float, variable: str = "w", method: str = "for
                 f"is flat (the true slope is {number(exact)}). h is under half the gap between neighbouring "
                 f"{name} numbers at {variable} = {number(m.x, name)}."
             )
-        pair = _DIFFERENCE.get(method, "f({w} + ih) and f({w})").format(w=variable)
+        pair = _DIFFERENCE[method].format(w=variable)
         return "error", (
             f"In {name} {pair} round to the same number: the rise cancels to exactly 0 "
             f"and the machine thinks the ground is flat. The true slope is {number(exact)}."
