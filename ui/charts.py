@@ -6,6 +6,7 @@ and sends at most ``MAX_ROWS`` rows to the browser.
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Callable
 
@@ -183,14 +184,72 @@ def register(builder):
     return builder
 
 
+PARAMS = "chart_params"  # the one-row dataset that carries a chart's parameter values
+
+
 @st.cache_data(max_entries=256, show_spinner=False)
-def _spec(builder: str, presenting: bool, key: tuple, _data: Callable[[], tuple]) -> dict:
+def _spec(builder: str, presenting: bool, key: tuple, _data: Callable[[], tuple]) -> tuple[dict, dict]:
+    """The chart's Vega-Lite spec with its data as Arrow, and its parameters' defaults."""
     spec = _BUILDERS[builder](*_data()).to_dict(validate=False)
     # Serialise the datasets to Arrow once, here, instead of on every rerun.
     spec["datasets"] = {
         name: convert_anything_to_arrow_bytes(pd.DataFrame(values)) for name, values in spec.get("datasets", {}).items()
     }
-    return spec
+    defaults = params_from_data(spec)
+    if defaults:
+        spec["datasets"][PARAMS] = _param_row(defaults)
+    return spec, defaults
+
+
+def params_from_data(spec: dict) -> dict:
+    """Make the spec's value parameters read their values from the dataset ``PARAMS``; returns their defaults.
+
+    Streamlit rebuilds a chart's whole Vega view when its spec changes but
+    only swaps the data when just a dataset changes, several times cheaper in
+    the browser. So a parameter such as the current h is not written into
+    the spec: it becomes ``data('chart_params')[0].name``, and each rerun
+    sends a one-row dataset. A layer that draws nothing references the
+    dataset, so that Vega-Lite keeps it in the view.
+    """
+    defaults = {}
+
+    def visit(node) -> None:
+        if isinstance(node, dict):
+            for param in node.get("params", []):
+                if "value" in param and "select" not in param and "bind" not in param:
+                    name, default = param["name"], param.pop("value")
+                    defaults[name] = default
+                    param["expr"] = f"length(data('{PARAMS}')) ? data('{PARAMS}')[0]['{name}'] : {json.dumps(default)}"
+            for child in node.values():
+                visit(child)
+        elif isinstance(node, list):
+            for child in node:
+                visit(child)
+
+    visit({k: v for k, v in spec.items() if k != "datasets"})
+    if defaults:
+        layers = _first_layer_list(spec)
+        if layers is None:
+            raise ValueError("a chart with parameters must contain a layer chart to carry them")
+        layers.append({"data": {"name": PARAMS}, "mark": {"type": "text", "text": ""}, "encoding": {}})
+    return defaults
+
+
+def _first_layer_list(node: dict) -> list | None:
+    if isinstance(node.get("layer"), list):
+        return node["layer"]
+    for composition in ("vconcat", "hconcat", "concat"):
+        for child in node.get(composition, []):
+            found = _first_layer_list(child)
+            if found is not None:
+                return found
+    return None
+
+
+def _param_row(values: dict) -> bytes:
+    # JSON has no NaN or inf: a value that cannot be drawn becomes null.
+    row = {k: (None if v is None or not math.isfinite(v) else float(v)) for k, v in values.items()}
+    return convert_anything_to_arrow_bytes(pd.DataFrame([row]))
 
 
 def show(builder, *, key: tuple, data: Callable[[], tuple], alt: str, params: dict | None = None, container=st) -> None:
@@ -200,16 +259,17 @@ def show(builder, *, key: tuple, data: Callable[[], tuple], alt: str, params: di
     of milliseconds, far too slow for a slider. The spec is built once per
     (builder, `key`, theme), where `key` holds the plain values the data
     comes from, and `data` is called only then. Per-rerun values such as the
-    current h travel as Vega-Lite parameters. Every chart gets a button that
-    downloads its data as CSV (built only when clicked).
+    current h travel as Vega-Lite parameters, sent as a one-row dataset (see
+    :func:`params_from_data`), so the browser updates the chart in place.
+    Every chart gets a button that downloads its data as CSV (built only
+    when clicked).
     """
-    spec = _spec(builder.__name__, theme_presenting(), key, data)
+    spec, defaults = _spec(builder.__name__, theme_presenting(), key, data)
     if params:
-        # JSON has no NaN or inf: a value that cannot be drawn becomes null.
-        values = {k: (v if v is None or math.isfinite(v) else None) for k, v in params.items()}
-        spec["params"] = [
-            {**p, "value": values[p["name"]]} if p.get("name") in values else p for p in spec.get("params", [])
-        ]
+        unknown = set(params) - set(defaults)
+        if unknown:
+            raise ValueError(f"{builder.__name__} has no parameter {', '.join(sorted(unknown))}")
+        spec["datasets"][PARAMS] = _param_row({**defaults, **params})
     container.vega_lite_chart(spec=spec, alt=alt, width="stretch")
     container.download_button(
         "Download this chart's data (CSV)",

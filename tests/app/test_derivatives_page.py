@@ -11,6 +11,18 @@ def metrics(at) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
+def param_row(chart) -> dict:
+    """The chart's parameter values, as sent in its one-row dataset."""
+    import io
+
+    import pyarrow as pa
+
+    from ui.charts import PARAMS
+
+    (dataset,) = [d for d in chart.datasets if d.name == PARAMS]
+    return pa.ipc.open_stream(io.BytesIO(dataset.data.data)).read_all().to_pylist()[0]
+
+
 def test_dashboard_home_renders(open_page):
     at = open_page()
     no_exception(at)
@@ -139,3 +151,16 @@ def test_predict_then_reveal(open_page):
     assert any("The computer's answer: **0.0**" in m.value for m in at.markdown)
     at.button(key="d_q1_show").click().run()
     assert at.select_slider(key="d_h").value == 1e-17
+
+
+def test_moving_h_changes_a_parameter_row_not_the_chart(open_page):
+    # Streamlit rebuilds a chart's whole Vega view when its spec changes and only swaps data
+    # when a dataset changes: the current h must travel as data, with the spec left alone.
+    at = open_page(PAGE)
+    before = at.get("vega_lite_chart")[0].proto
+    assert param_row(before) == {"current_h": 0.01}
+    at.select_slider(key="d_h").set_value(1e-17).run()
+    no_exception(at)
+    after = at.get("vega_lite_chart")[0].proto
+    assert after.spec == before.spec
+    assert param_row(after) == {"current_h": 1e-17}
