@@ -18,145 +18,173 @@ page.header(
     "backward, one node at a time, is **backpropagation** — the chain rule, run on a graph.",
 )
 
-def _reveal_course_example() -> None:
-    u, xx = symbol("u"), symbol("x")
-    rule = chain_rule.chain_rule(u**2, 2 * xx + 3)
-    at_one = float(rule.direct.subs(xx, 1))
-    estimate = float(finite_difference(rule.composition, 1.0, 1e-5, method="central"))
-    st.markdown(
-        f"f′(g(x)) · g′(x) = 2(2x + 3) · 2 = 4(2x + 3), so at x = 1 the slope is **{at_one:g}** "
-        f"(a central difference agrees: {estimate:.6f}). Forgetting the inner derivative g′ = 2 gives 10, half the truth."
-    )
 
-
-predict.ask(
-    predict.Question(
-        key="c_q1",
-        prompt="f(x) = (2x + 3)² at x = 1: what is df/dx?",
-        choices=("2(2x + 3) = 10", "4(2x + 3) = 20", "2 · 2 = 4", "(2·1 + 3)² = 25"),
-        answer=1,
-        explain=_reveal_course_example,
-    )
-)
-
-# --- 1. Compose two functions ------------------------------------------------------------------
-st.subheader("Compose two functions: d/dx f(g(x)) = f′(g(x)) · g′(x)")
-with st.container(border=True):
-    left, middle, right = st.columns([2, 2, 1])
-    outer_text, _ = function_input("Outer function f(u)", key="c_outer", default="u^2", variables=("u",), container=left)
-    inner_text, _ = function_input("Inner function g(x)", key="c_inner", default="2x + 3", variables=("x",), container=middle)
-    x = right.number_input("Point x", key="c_x", value=1.0, min_value=-1e6, max_value=1e6, step=0.5, bind="query-params")
-
-composed = chain_lesson.compose(outer_text, inner_text)
-if composed.error:
-    st.error(f"The chain rule could not be worked out for these functions: {composed.error}", icon="✏️")
-else:
-    steps, check_column = st.columns([3, 2])
-    with steps:
-        st.latex(rf"f(g(x)) = {composed.composition_latex}")
-        for name, latex in composed.steps:
-            st.latex(rf"{chain_lesson.latex_name(name)} = {latex}")
-    check = chain_lesson.compose_check(outer_text, inner_text, x)
-    with check_column:
-        st.markdown(f"**Check at x = {x:g}** against a central difference of f(g(x)):")
-        first, second = st.columns(2)
-        first.metric("Chain rule f′(g(x)) · g′(x)", explain.number(check.chain),
-                     help=f"f′(g(x)) = {explain.number(check.outer_at_inner)}, g′(x) = {explain.number(check.inner_derivative)}")
-        second.metric("Central difference", explain.number(check.central),
-                      delta=f"off by {explain.error(abs(check.central - check.chain))}", delta_color="off", delta_arrow="off",
-                      help=f"(f(g(x + h)) − f(g(x − h))) / 2h with h = {check.h:g}, in float64")
-        st.markdown(chain_lesson.compose_sentence(check))
-
-# --- 2. Backpropagation on a graph -------------------------------------------------------------
-st.subheader("Backpropagation: the chain rule on a graph")
-with st.container(border=True):
-    source_column, left, right = st.columns([1.3, 1.6, 2])
-    source = segmented(source_column, "Graph of", ["Network", "Your function"], default="Network", key="c_source")
-    if source == "Network":
-        depth = left.slider("Layers", min_value=1, max_value=chain_rule.MAX_DEPTH, value=2, key="c_depth", bind="query-params")
-        activation = segmented(right, "Activation", list(chain_rule.ACTIVATIONS), default="sigmoid", key="c_act")
-        key = ("network", depth, activation)
-    else:
-        text, _ = function_input("Function of x and y", key="c_f", default="(x*y + sin(x))^2", variables=("x", "y"),
-                                 container=left)
-        px, py = right.columns(2)
-        gx = px.number_input("x", key="c_gx", value=0.7, min_value=-1e6, max_value=1e6, step=0.1, bind="query-params")
-        gy = py.number_input("y", key="c_gy", value=-1.3, min_value=-1e6, max_value=1e6, step=0.1, bind="query-params")
-        key = ("expression", text, gx, gy)
-
-drawn = chain_lesson.drawn(key)
-if drawn.error:
-    st.error(drawn.error, icon="✏️")
-    st.stop()
-st.markdown(chain_lesson.graph_intro(key, drawn))
-
-tab_graph, tab_check, tab_flow = st.tabs(
-    ["Backward pass, step by step", "Gradient check", "Vanishing and exploding gradients"],
-    key="c_tab",
-    on_change="rerun",
-    bind="query-params",
-)
-
-if tab_graph.open:
-    controls, story = tab_graph.columns([3, 2])
-    step = chain_lesson.step_control(key="c_step", steps=drawn.steps, container=controls)
-    story.markdown(chain_lesson.narration(key, step))
-    tab_graph.graphviz_chart(
-        chain_lesson.dot(key, step, presenting()), width="content",
-        alt="The computational graph: each box is one operation with its forward value and its gradient; "
-        "arrows carry the local derivatives back from the loss.",
-    )
-    tab_graph.caption(
-        "Blue boxes are inputs and weights; each box shows its operation, its forward **value** and its **grad** "
-        "(∂L/∂node). Numbers on arrows are local derivatives ∂(node)/∂(input). The thick vermillion box is the node "
-        "whose gradient is being finalised; the thick arrows are the paths its gradient arrives along. "
-        "Numbers are written inside the operation that uses them."
-    )
-
-if tab_check.open:
-    table = chain_lesson.gradient_check(key)
-    tab_check.markdown(chain_lesson.check_sentence(table))
-    tab_check.dataframe(chain_lesson.check_display(table), hide_index=True, width="stretch")
-
-if tab_flow.open:
-    left, middle, right = tab_flow.columns([2, 2, 2])
-    layers = left.slider("Layers in the chain", min_value=1, max_value=chain_rule.MAX_LAYERS, value=30, key="c_layers",
-                         bind="query-params")
-    activations = middle.pills("Activations", list(chain_rule.ACTIVATIONS), selection_mode="multi",
-                               default=list(chain_rule.ACTIVATIONS), key="c_acts", bind="query-params")
-    scales = right.pills("Weights scaled by", chain_lesson.WEIGHT_SCALES, selection_mode="multi", default=[0.5, 1.0, 2.0],
-                         format_func=lambda w: f"{w:g}", key="c_scales", bind="query-params")
-    if not activations or not scales:
-        tab_flow.info("Pick at least one activation and one weight scale.")
-    else:
-        flow_key = (layers, tuple(a for a in chain_rule.ACTIVATIONS if a in activations), tuple(sorted(scales)))
-        charts.show(
-            charts_chain.gradient_by_layer,
-            key=flow_key,
-            data=lambda: (chain_lesson.gradient_flow(*flow_key),),
-            container=tab_flow,
-            alt=chain_lesson.flow_alt(chain_lesson.gradient_flow(*flow_key)),
+@st.fragment
+def _lesson() -> None:
+    """Everything below the title: a control moved here reruns this, not the sidebar or the header."""
+    def _reveal_course_example() -> None:
+        u, xx = symbol("u"), symbol("x")
+        rule = chain_rule.chain_rule(u**2, 2 * xx + 3)
+        at_one = float(rule.direct.subs(xx, 1))
+        estimate = float(finite_difference(rule.composition, 1.0, 1e-5, method="central"))
+        st.markdown(
+            f"f′(g(x)) · g′(x) = 2(2x + 3) · 2 = 4(2x + 3), so at x = 1 the slope is **{at_one:g}** "
+            f"(a central difference agrees: {estimate:.6f}). Forgetting the inner derivative g′ = 2 gives 10, half the truth."
         )
-    tab_flow.markdown(
-        "**What it means for training:** the gradient reaching an early layer is a product of one factor per later "
-        "layer, so in a deep network it shrinks or grows exponentially — sigmoid factors are at most 0.25, and "
-        "weights above 1 blow up — and the first layers either stop learning (vanishing) or take wild steps "
-        "(exploding); this is why deep networks use ReLU, careful weight initialisation, normalisation and "
-        "residual connections."
+
+    predict.ask(
+        predict.Question(
+            key="c_q1",
+            prompt="f(x) = (2x + 3)² at x = 1: what is df/dx?",
+            choices=("2(2x + 3) = 10", "4(2x + 3) = 20", "2 · 2 = 4", "(2·1 + 3)² = 25"),
+            answer=1,
+            explain=_reveal_course_example,
+        )
     )
 
-show_code(
-    chain_rule.backprop,
-    equivalent=(
-        "import torch\n\n"
-        "# A 2-layer sigmoid network, L = (a2 - 1)^2, as on this page\n"
-        "x = torch.tensor(0.5)\n"
-        "w1, b1 = torch.tensor(0.8, requires_grad=True), torch.tensor(0.2, requires_grad=True)\n"
-        "w2, b2 = torch.tensor(1.3, requires_grad=True), torch.tensor(-0.4, requires_grad=True)\n"
-        "a1 = torch.sigmoid(w1 * x + b1)\n"
-        "a2 = torch.sigmoid(w2 * a1 + b2)\n"
-        "loss = (a2 - 1.0) ** 2      # forward pass: every node keeps its value\n"
-        "loss.backward()             # backward pass: the chain rule, node by node\n"
-        "print(w1.grad, b1.grad, w2.grad, b2.grad)"
-    ),
-)
+    # --- 1. Compose two functions ------------------------------------------------------------------
+    @st.fragment
+    def _compose() -> None:
+        """Section 1: its own functions and point, so editing them redraws only this section."""
+        st.subheader("Compose two functions: d/dx f(g(x)) = f′(g(x)) · g′(x)")
+        with st.container(border=True):
+            left, middle, right = st.columns([2, 2, 1])
+            outer_text, _ = function_input("Outer function f(u)", key="c_outer", default="u^2", variables=("u",), container=left)
+            inner_text, _ = function_input("Inner function g(x)", key="c_inner", default="2x + 3", variables=("x",), container=middle)
+            x = right.number_input("Point x", key="c_x", value=1.0, min_value=-1e6, max_value=1e6, step=0.5, bind="query-params")
+
+        composed = chain_lesson.compose(outer_text, inner_text)
+        if composed.error:
+            st.error(f"The chain rule could not be worked out for these functions: {composed.error}", icon="✏️")
+        else:
+            steps, check_column = st.columns([3, 2])
+            with steps:
+                st.latex(rf"f(g(x)) = {composed.composition_latex}")
+                for name, latex in composed.steps:
+                    st.latex(rf"{chain_lesson.latex_name(name)} = {latex}")
+            check = chain_lesson.compose_check(outer_text, inner_text, x)
+            with check_column:
+                st.markdown(f"**Check at x = {x:g}** against a central difference of f(g(x)):")
+                first, second = st.columns(2)
+                first.metric("Chain rule f′(g(x)) · g′(x)", explain.number(check.chain),
+                             help=f"f′(g(x)) = {explain.number(check.outer_at_inner)}, g′(x) = {explain.number(check.inner_derivative)}")
+                second.metric("Central difference", explain.number(check.central),
+                              delta=f"off by {explain.error(abs(check.central - check.chain))}", delta_color="off", delta_arrow="off",
+                              help=f"(f(g(x + h)) − f(g(x − h))) / 2h with h = {check.h:g}, in float64")
+                st.markdown(chain_lesson.compose_sentence(check))
+
+    _compose()
+
+    # --- 2. Backpropagation on a graph -------------------------------------------------------------
+    @st.fragment
+    def _backprop() -> None:
+        """Section 2: the graph and its tabs, redrawn without section 1."""
+        st.subheader("Backpropagation: the chain rule on a graph")
+        with st.container(border=True):
+            source_column, left, right = st.columns([1.3, 1.6, 2])
+            source = segmented(source_column, "Graph of", ["Network", "Your function"], default="Network", key="c_source")
+            if source == "Network":
+                depth = left.slider("Layers", min_value=1, max_value=chain_rule.MAX_DEPTH, value=2, key="c_depth", bind="query-params")
+                activation = segmented(right, "Activation", list(chain_rule.ACTIVATIONS), default="sigmoid", key="c_act")
+                key = ("network", depth, activation)
+            else:
+                text, _ = function_input("Function of x and y", key="c_f", default="(x*y + sin(x))^2", variables=("x", "y"),
+                                         container=left)
+                px, py = right.columns(2)
+                gx = px.number_input("x", key="c_gx", value=0.7, min_value=-1e6, max_value=1e6, step=0.1, bind="query-params")
+                gy = py.number_input("y", key="c_gy", value=-1.3, min_value=-1e6, max_value=1e6, step=0.1, bind="query-params")
+                key = ("expression", text, gx, gy)
+
+        drawn = chain_lesson.drawn(key)
+        if drawn.error:
+            st.error(drawn.error, icon="✏️")
+            st.stop()
+        st.markdown(chain_lesson.graph_intro(key, drawn))
+
+        tab_graph, tab_check, tab_flow = st.tabs(
+            ["Backward pass, step by step", "Gradient check", "Vanishing and exploding gradients"],
+            key="c_tab",
+            on_change="rerun",
+            bind="query-params",
+        )
+
+        if tab_graph.open:
+            @st.fragment
+            def _backward_pass() -> None:
+                """One step of the backward pass at a time: the step control redraws only the graph."""
+                controls, story = st.columns([3, 2])
+                step = chain_lesson.step_control(key="c_step", steps=drawn.steps, container=controls)
+                story.markdown(chain_lesson.narration(key, step))
+                st.graphviz_chart(
+                    chain_lesson.dot(key, step, presenting()), width="content",
+                    alt="The computational graph: each box is one operation with its forward value and its gradient; "
+                    "arrows carry the local derivatives back from the loss.",
+                )
+                st.caption(
+                    "Blue boxes are inputs and weights; each box shows its operation, its forward **value** and its **grad** "
+                    "(∂L/∂node). Numbers on arrows are local derivatives ∂(node)/∂(input). The thick vermillion box is the node "
+                    "whose gradient is being finalised; the thick arrows are the paths its gradient arrives along. "
+                    "Numbers are written inside the operation that uses them."
+                )
+
+            with tab_graph:
+                _backward_pass()
+
+        if tab_check.open:
+            table = chain_lesson.gradient_check(key)
+            tab_check.markdown(chain_lesson.check_sentence(table))
+            tab_check.dataframe(chain_lesson.check_display(table), hide_index=True, width="stretch")
+
+        if tab_flow.open:
+            @st.fragment
+            def _vanishing() -> None:
+                """Gradients through a deep chain; its controls redraw only this tab."""
+                left, middle, right = st.columns([2, 2, 2])
+                layers = left.slider("Layers in the chain", min_value=1, max_value=chain_rule.MAX_LAYERS, value=30, key="c_layers",
+                                     bind="query-params")
+                activations = middle.pills("Activations", list(chain_rule.ACTIVATIONS), selection_mode="multi",
+                                           default=list(chain_rule.ACTIVATIONS), key="c_acts", bind="query-params")
+                scales = right.pills("Weights scaled by", chain_lesson.WEIGHT_SCALES, selection_mode="multi", default=[0.5, 1.0, 2.0],
+                                     format_func=lambda w: f"{w:g}", key="c_scales", bind="query-params")
+                if not activations or not scales:
+                    st.info("Pick at least one activation and one weight scale.")
+                else:
+                    flow_key = (layers, tuple(a for a in chain_rule.ACTIVATIONS if a in activations), tuple(sorted(scales)))
+                    charts.show(
+                        charts_chain.gradient_by_layer,
+                        key=flow_key,
+                        data=lambda: (chain_lesson.gradient_flow(*flow_key),),
+                        container=st,
+                        alt=chain_lesson.flow_alt(chain_lesson.gradient_flow(*flow_key)),
+                    )
+                st.markdown(
+                    "**What it means for training:** the gradient reaching an early layer is a product of one factor per later "
+                    "layer, so in a deep network it shrinks or grows exponentially — sigmoid factors are at most 0.25, and "
+                    "weights above 1 blow up — and the first layers either stop learning (vanishing) or take wild steps "
+                    "(exploding); this is why deep networks use ReLU, careful weight initialisation, normalisation and "
+                    "residual connections."
+                )
+
+            with tab_flow:
+                _vanishing()
+
+    _backprop()
+
+    show_code(
+        chain_rule.backprop,
+        equivalent=(
+            "import torch\n\n"
+            "# A 2-layer sigmoid network, L = (a2 - 1)^2, as on this page\n"
+            "x = torch.tensor(0.5)\n"
+            "w1, b1 = torch.tensor(0.8, requires_grad=True), torch.tensor(0.2, requires_grad=True)\n"
+            "w2, b2 = torch.tensor(1.3, requires_grad=True), torch.tensor(-0.4, requires_grad=True)\n"
+            "a1 = torch.sigmoid(w1 * x + b1)\n"
+            "a2 = torch.sigmoid(w2 * a1 + b2)\n"
+            "loss = (a2 - 1.0) ** 2      # forward pass: every node keeps its value\n"
+            "loss.backward()             # backward pass: the chain rule, node by node\n"
+            "print(w1.grad, b1.grad, w2.grad, b2.grad)"
+        ),
+    )
+
+
+_lesson()

@@ -20,140 +20,146 @@ page.header(
     "cannot tell *w + h* from *w*.",
 )
 
-with st.container(border=True):
-    left, middle, right = st.columns([2.2, 1, 3])
-    text, analysis = function_input("Loss function", key="d_f", default="w**2", variables=(W,), container=left)
-    w = middle.number_input("Point w", key="d_w", value=3.0, min_value=-1e6, max_value=1e6, step=0.5, bind="query-params")
-    h = step_size_slider("Step size h", key="d_h", default=0.01, container=right)
-    left, right = st.columns([1, 1])
-    dtypes = precision_pills("Precisions", key="d_dtypes", container=left)
-    method = segmented(right, "Method", list(METHODS), default="forward", key="d_method")
 
-expr = analysis.expr
-exact = derivatives.exact_slope(expr, w, W)
-if not dtypes:
-    st.info("Pick at least one precision above to compare its estimate with the exact slope.")
-    st.stop()
+@st.fragment
+def _lesson() -> None:
+    """Everything below the title: a control moved here reruns this, not the sidebar or the header."""
+    with st.container(border=True):
+        left, middle, right = st.columns([2.2, 1, 3])
+        text, analysis = function_input("Loss function", key="d_f", default="w**2", variables=(W,), container=left)
+        w = middle.number_input("Point w", key="d_w", value=3.0, min_value=-1e6, max_value=1e6, step=0.5, bind="query-params")
+        h = step_size_slider("Step size h", key="d_h", default=0.01, container=right)
+        left, right = st.columns([1, 1])
+        dtypes = precision_pills("Precisions", key="d_dtypes", container=left)
+        method = segmented(right, "Method", list(METHODS), default="forward", key="d_method")
 
-# Headline: the exact slope, then each precision's estimate and its error.
-table = derivatives.estimates_table(expr, w, h, dtypes=dtypes, method=method, variable=W)
-columns = st.columns(len(dtypes) + 1)
-columns[0].metric("Exact slope (calculus)", explain.number(exact), help=f"d/d{W} of {text}, from sympy, at {W} = {w:g}")
-for column, row in zip(columns[1:], table.itertuples()):
-    column.metric(
-        f"{row.dtype} estimate",
-        "unavailable" if row.outcome == "unavailable" else explain.number(row.estimate, row.dtype),
-        delta=None if row.outcome == "unavailable" else f"error {explain.error(row.error)}",
-        delta_color="off",
-        delta_arrow="off",
-        help=f"{method} difference with h = {format_step(h)}, every operation rounded to {row.dtype}",
-    )
+    expr = analysis.expr
+    exact = derivatives.exact_slope(expr, w, W)
+    if not dtypes:
+        st.info("Pick at least one precision above to compare its estimate with the exact slope.")
+        st.stop()
 
-scopes = {d: derivatives.microscope(expr, w, h, dtype=d, variable=W) for d in dtypes}
-estimates = {row.dtype: row.estimate for row in table.itertuples() if row.outcome != "unavailable"}
-for severity, sentences in explain.verdicts(scopes.values(), exact, W, method, estimates).items():
-    getattr(st, severity)("\n".join(f"- {s}" for s in sentences) if len(sentences) > 1 else sentences[0])
-if len(estimates) < len(dtypes):
-    st.info("The complex step needs a complex number type; float16 and bfloat16 have none, so they show as unavailable.")
-
-def _reveal_cancellation() -> None:
-    estimate = float(derivatives.finite_difference(parse_expression("w^2", (W,)), 3.0, 1e-17, variable=W))
-    st.markdown(
-        f"The computer's answer: **{estimate}**. In float64, 3.0 + 1e-17 rounds back to 3.0 "
-        f"(the gap between neighbouring floats at 3 is {ulp(3.0):.2e}), so f(w + h) − f(w) = 9 − 9 = 0 "
-        "and 0 / 1e-17 = 0. Smaller h was supposed to be *more* accurate; below the best h it is less, and here "
-        "it is completely wrong."
-    )
-    preset_button("Show it above", {"d_f": "w**2", "d_w": 3.0, "d_h": 1e-17, "d_method": "forward"}, key="d_q1_show")
-
-
-predict.ask(
-    predict.Question(
-        key="d_q1",
-        prompt="Loss = w², w = 3, h = 1e-17 in float64 — what will the forward difference give?",
-        choices=("About 6.01, like h = 0.01", "Almost exactly 6: smaller h is more accurate", "Exactly 0", "NaN or an error"),
-        answer=2,
-        explain=_reveal_cancellation,
-    )
-)
-
-tab_error, tab_scope, tab_secant, tab_exact, tab_direction = st.tabs(
-    ["Error against h", "Under the microscope", "Secant vs tangent", "The exact derivative", "Which way is downhill?"],
-    key="d_tab",
-    on_change="rerun",
-    bind="query-params",
-)
-
-if tab_error.open:
-    sweep_key = (text, (W,), w, tuple(dtypes), (method,))
-    charts.show(
-        charts.error_vs_h,
-        key=sweep_key,
-        data=lambda: (cached.error_sweep(*sweep_key), *cached.model_table(text, W, w, tuple(dtypes), (method,))),
-        params={"current_h": h},
-        container=tab_error,
-        alt=f"Log-log chart of the {method} difference's error against h for {', '.join(dtypes)}: "
-        "the error falls as h shrinks, then rises again as round-off takes over, and ends in exact cancellation.",
-    )
-    truncation, roundoff = explain.error_model_terms(method)
-    tab_error.caption(
-        f"Dotted lines: the error model, truncation {truncation} plus round-off {roundoff}. "
-        "Diamonds: the h where the model is smallest. "
-        "Points in the grey bands could not be drawn on a log axis."
-    )
-
-if tab_scope.open:
-    with tab_scope:
-        st.markdown(f"The forward difference at {W} = {w:g}, h = {format_step(h)}, in each precision"
-                    + ("" if method == "forward" else f" (the {method} method subtracts in the same way)") + ":")
-        for scope in scopes.values():  # one under another: float64's 52 mantissa bits need the full width
-            st.code(explain.microscope_text(scope, W), language=None)
-
-if tab_secant.open:
-    primary = scopes[dtypes[0]]
-    x_h, y_h = derivatives.secant_point(expr, w, h, variable=W)
-    charts.show(
-        charts.secant_tangent,
-        key=(text, w),
-        data=lambda: (*derivatives.secant_and_tangent(expr, w, variable=W), W),
-        container=tab_secant,
-        params={"secant_slope": primary.estimate, "x_h": x_h, "y_h": y_h},
-        alt=f"The curve f({W}) with its exact tangent at {W} = {w:g} (slope {explain.number(exact)}) "
-        f"and the secant through {W} and {W} + h (slope {explain.number(primary.estimate)}).",
-    )
-    tab_secant.caption(f"The secant uses the {dtypes[0]} estimate. A large h misses the tangent; a vanished h flattens it.")
-
-if tab_exact.open:
-    with tab_exact:
-        st.latex(rf"f({W}) = {analysis.latex}")
-        for step in cached.derivation(text, W):
-            st.markdown(f"*{step.rule}*")
-            st.latex(step.latex)
-        st.latex(rf"f'({w:g}) = {explain.number(exact)}")
-        st.markdown("No h, no subtraction, no cancellation: the exact derivative is the same in every precision.")
-
-if tab_direction.open:
-    with tab_direction:
-        st.markdown(explain.direction_sentence(exact, W))
-        st.markdown(
-            "The sign of the slope is the compass. A second example from the course: "
-            "Loss = (w − 4)² at w = 6 has slope 2(w − 4) = 4, positive, so decrease w."
+    # Headline: the exact slope, then each precision's estimate and its error.
+    table = derivatives.estimates_table(expr, w, h, dtypes=dtypes, method=method, variable=W)
+    columns = st.columns(len(dtypes) + 1)
+    columns[0].metric("Exact slope (calculus)", explain.number(exact), help=f"d/d{W} of {text}, from sympy, at {W} = {w:g}")
+    for column, row in zip(columns[1:], table.itertuples()):
+        column.metric(
+            f"{row.dtype} estimate",
+            "unavailable" if row.outcome == "unavailable" else explain.number(row.estimate, row.dtype),
+            delta=None if row.outcome == "unavailable" else f"error {explain.error(row.error)}",
+            delta_color="off",
+            delta_arrow="off",
+            help=f"{method} difference with h = {format_step(h)}, every operation rounded to {row.dtype}",
         )
-        preset_button("Try it: Loss = (w − 4)² at w = 6", {"d_f": "(w-4)**2", "d_w": 6.0}, key="d_try_second")
 
-show_code(
-    derivatives.finite_difference,
-    equivalent=(
-        "import numpy as np\n\n"
-        f"w, h = np.float64({w!r}), np.float64({h!r})\n"
-        "f = lambda w: w**2\n"
-        "print((f(w + h) - f(w)) / h)   # forward difference\n"
-        "print(2 * w)                   # the exact derivative\n\n"
-        "# PyTorch computes the exact derivative by backpropagation:\n"
-        "import torch\n"
-        f"w = torch.tensor({w!r}, requires_grad=True)\n"
-        "loss = w**2\n"
-        "loss.backward()\n"
-        "print(w.grad)   # tensor(6.) at w = 3"
-    ),
-)
+    scopes = {d: derivatives.microscope(expr, w, h, dtype=d, variable=W) for d in dtypes}
+    estimates = {row.dtype: row.estimate for row in table.itertuples() if row.outcome != "unavailable"}
+    for severity, sentences in explain.verdicts(scopes.values(), exact, W, method, estimates).items():
+        getattr(st, severity)("\n".join(f"- {s}" for s in sentences) if len(sentences) > 1 else sentences[0])
+    if len(estimates) < len(dtypes):
+        st.info("The complex step needs a complex number type; float16 and bfloat16 have none, so they show as unavailable.")
+
+    def _reveal_cancellation() -> None:
+        estimate = float(derivatives.finite_difference(parse_expression("w^2", (W,)), 3.0, 1e-17, variable=W))
+        st.markdown(
+            f"The computer's answer: **{estimate}**. In float64, 3.0 + 1e-17 rounds back to 3.0 "
+            f"(the gap between neighbouring floats at 3 is {ulp(3.0):.2e}), so f(w + h) − f(w) = 9 − 9 = 0 "
+            "and 0 / 1e-17 = 0. Smaller h was supposed to be *more* accurate; below the best h it is less, and here "
+            "it is completely wrong."
+        )
+        preset_button("Show it above", {"d_f": "w**2", "d_w": 3.0, "d_h": 1e-17, "d_method": "forward"}, key="d_q1_show")
+
+    predict.ask(
+        predict.Question(
+            key="d_q1",
+            prompt="Loss = w², w = 3, h = 1e-17 in float64 — what will the forward difference give?",
+            choices=("About 6.01, like h = 0.01", "Almost exactly 6: smaller h is more accurate", "Exactly 0", "NaN or an error"),
+            answer=2,
+            explain=_reveal_cancellation,
+        )
+    )
+
+    tab_error, tab_scope, tab_secant, tab_exact, tab_direction = st.tabs(
+        ["Error against h", "Under the microscope", "Secant vs tangent", "The exact derivative", "Which way is downhill?"],
+        key="d_tab",
+        on_change="rerun",
+        bind="query-params",
+    )
+
+    if tab_error.open:
+        sweep_key = (text, (W,), w, tuple(dtypes), (method,))
+        charts.show(
+            charts.error_vs_h,
+            key=sweep_key,
+            data=lambda: (cached.error_sweep(*sweep_key), *cached.model_table(text, W, w, tuple(dtypes), (method,))),
+            params={"current_h": h},
+            container=tab_error,
+            alt=f"Log-log chart of the {method} difference's error against h for {', '.join(dtypes)}: "
+            "the error falls as h shrinks, then rises again as round-off takes over, and ends in exact cancellation.",
+        )
+        truncation, roundoff = explain.error_model_terms(method)
+        tab_error.caption(
+            f"Dotted lines: the error model, truncation {truncation} plus round-off {roundoff}. "
+            "Diamonds: the h where the model is smallest. "
+            "Points in the grey bands could not be drawn on a log axis."
+        )
+
+    if tab_scope.open:
+        with tab_scope:
+            st.markdown(f"The forward difference at {W} = {w:g}, h = {format_step(h)}, in each precision"
+                        + ("" if method == "forward" else f" (the {method} method subtracts in the same way)") + ":")
+            for scope in scopes.values():  # one under another: float64's 52 mantissa bits need the full width
+                st.code(explain.microscope_text(scope, W), language=None)
+
+    if tab_secant.open:
+        primary = scopes[dtypes[0]]
+        x_h, y_h = derivatives.secant_point(expr, w, h, variable=W)
+        charts.show(
+            charts.secant_tangent,
+            key=(text, w),
+            data=lambda: (*derivatives.secant_and_tangent(expr, w, variable=W), W),
+            container=tab_secant,
+            params={"secant_slope": primary.estimate, "x_h": x_h, "y_h": y_h},
+            alt=f"The curve f({W}) with its exact tangent at {W} = {w:g} (slope {explain.number(exact)}) "
+            f"and the secant through {W} and {W} + h (slope {explain.number(primary.estimate)}).",
+        )
+        tab_secant.caption(f"The secant uses the {dtypes[0]} estimate. A large h misses the tangent; a vanished h flattens it.")
+
+    if tab_exact.open:
+        with tab_exact:
+            st.latex(rf"f({W}) = {analysis.latex}")
+            for step in cached.derivation(text, W):
+                st.markdown(f"*{step.rule}*")
+                st.latex(step.latex)
+            st.latex(rf"f'({w:g}) = {explain.number(exact)}")
+            st.markdown("No h, no subtraction, no cancellation: the exact derivative is the same in every precision.")
+
+    if tab_direction.open:
+        with tab_direction:
+            st.markdown(explain.direction_sentence(exact, W))
+            st.markdown(
+                "The sign of the slope is the compass. A second example from the course: "
+                "Loss = (w − 4)² at w = 6 has slope 2(w − 4) = 4, positive, so decrease w."
+            )
+            preset_button("Try it: Loss = (w − 4)² at w = 6", {"d_f": "(w-4)**2", "d_w": 6.0}, key="d_try_second")
+
+    show_code(
+        derivatives.finite_difference,
+        equivalent=(
+            "import numpy as np\n\n"
+            f"w, h = np.float64({w!r}), np.float64({h!r})\n"
+            "f = lambda w: w**2\n"
+            "print((f(w + h) - f(w)) / h)   # forward difference\n"
+            "print(2 * w)                   # the exact derivative\n\n"
+            "# PyTorch computes the exact derivative by backpropagation:\n"
+            "import torch\n"
+            f"w = torch.tensor({w!r}, requires_grad=True)\n"
+            "loss = w**2\n"
+            "loss.backward()\n"
+            "print(w.grad)   # tensor(6.) at w = 3"
+        ),
+    )
+
+
+_lesson()

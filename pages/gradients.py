@@ -20,182 +20,205 @@ page.header(
     "points uphill. To reduce the loss, step the opposite way.",
 )
 
-# --- the function and the point ---------------------------------------------------------
-with st.container(border=True):
-    left, middle_x, middle_y, right = st.columns([2.4, 0.9, 0.9, 2])
-    choice = left.selectbox(
-        "Function", cg.CHOICES, format_func=cg.choice_title, key="g_land", bind="query-params",
-        on_change=cg.move_point_to_start, help="A named landscape from the course, or type your own in x and y.",
-    )
-    text, radius = None, None
-    if choice == cg.TYPED:
-        text, analysis = function_input("f(x, y)", key="g_f", default="3x^2 + 2y", variables=cg.XY, container=left)
-        if analysis is None:  # not even the default could be analysed in time (a cold or overloaded server)
-            st.error("The function could not be analysed just now; reload the page in a moment.")
-            st.stop()
-        radius = right.select_slider("Box: x and y from −r to r", cg.RADII, value=3.0, key="g_r", bind="query-params")
-    x0 = middle_x.number_input("x₀", key="g_x0", value=cg.DEFAULT_POINT[0], min_value=-1e6, max_value=1e6, step=0.1,
-                             bind="query-params")
-    y0 = middle_y.number_input("y₀", key="g_y0", value=cg.DEFAULT_POINT[1], min_value=-1e6, max_value=1e6, step=0.1,
-                             bind="query-params")
-    h = step_size_slider("Step size h of the numeric partials", key="g_h", default=1e-4, container=right)
 
-source, box = cg.source_and_box(choice, text, radius)
-surface = cg.surface(source)
-point = (x0, y0)
-value, grad = cg.at_point(source, point)
-vx, vy = surface.variables
-if choice != cg.TYPED:
-    st.markdown(cg.choice_text(choice))
+@st.fragment
+def _lesson() -> None:
+    """Everything below the title: a control moved here reruns this, not the sidebar or the header."""
+    # --- the function and the point ---------------------------------------------------------
+    with st.container(border=True):
+        left, middle_x, middle_y, right = st.columns([2.4, 0.9, 0.9, 2])
+        choice = left.selectbox(
+            "Function", cg.CHOICES, format_func=cg.choice_title, key="g_land", bind="query-params",
+            on_change=cg.move_point_to_start, help="A named landscape from the course, or type your own in x and y.",
+        )
+        text, radius = None, None
+        if choice == cg.TYPED:
+            text, analysis = function_input("f(x, y)", key="g_f", default="3x^2 + 2y", variables=cg.XY, container=left)
+            if analysis is None:  # not even the default could be analysed in time (a cold or overloaded server)
+                st.error("The function could not be analysed just now; reload the page in a moment.")
+                st.stop()
+            radius = right.select_slider("Box: x and y from −r to r", cg.RADII, value=3.0, key="g_r", bind="query-params")
+        x0 = middle_x.number_input("x₀", key="g_x0", value=cg.DEFAULT_POINT[0], min_value=-1e6, max_value=1e6, step=0.1,
+                                 bind="query-params")
+        y0 = middle_y.number_input("y₀", key="g_y0", value=cg.DEFAULT_POINT[1], min_value=-1e6, max_value=1e6, step=0.1,
+                                 bind="query-params")
 
-# --- the partials and the gradient, exact and numeric -------------------------------------
-exact, evaluated = st.columns([1.3, 1])
-with exact:
-    st.latex(rf"f({vx}, {vy}) = {surface.latex}")
-    st.latex(cg.partials_latex(surface))
-with evaluated:
-    st.latex(cg.gradient_at_latex(surface, point, value, grad))
-    st.markdown(cg.gradient_sentence(surface, point, value, grad))
+    source, box = cg.source_and_box(choice, text, radius)
+    surface = cg.surface(source)
+    point = (x0, y0)
+    value, grad = cg.at_point(source, point)
+    vx, vy = surface.variables
+    if choice != cg.TYPED:
+        st.markdown(cg.choice_text(choice))
 
-estimates = {dtype: cg.numeric_gradient(source, point, h, dtype) for dtype in cg.NUMERIC_DTYPES}
-for row in cg.numeric_rows(surface, grad, estimates):
-    columns = st.columns(len(row))
-    for column, cell in zip(columns, row):
-        column.metric(cell.label, cell.value, delta=cell.delta, delta_color="off", delta_arrow="off", help=cell.help)
-st.caption(f"Central differences (f(… + h …) − f(… − h …)) / 2h with h = {format_step(h)}, one coordinate at a time, "
-           "every operation rounded to the precision named.")
+    # --- the partials and the gradient, exact and numeric -------------------------------------
+    exact, evaluated = st.columns([1.3, 1])
+    with exact:
+        st.latex(rf"f({vx}, {vy}) = {surface.latex}")
+        st.latex(cg.partials_latex(surface))
+    with evaluated:
+        st.latex(cg.gradient_at_latex(surface, point, value, grad))
+        st.markdown(cg.gradient_sentence(surface, point, value, grad))
 
-def _reveal_steepest() -> None:
-    course = parse_expression("3x^2 + 2y", ("x", "y"))
-    gx, gy = (float(d.subs({symbol("x"): 1, symbol("y"): 1})) for d in gradients.gradient(course, ("x", "y")))
-    angle = math.degrees(math.atan2(gy, gx))
-    st.markdown(
-        f"∇f(1, 1) = [6x, 2] = **[{gx:g}, {gy:g}]**: it points {angle:.1f}° above the +x axis, with slope "
-        f"|∇f| = {math.hypot(gx, gy):.3f}. Neither axis alone is steepest: the gradient mixes both partials, "
-        "and it crosses the contour line through (1, 1) at a right angle."
-    )
+    @st.fragment
+    def _numeric() -> None:
+        """The numeric partials beside their own h: moving h redraws only these."""
+        control, note = st.columns([2, 3], vertical_alignment="bottom")
+        h = step_size_slider("Step size h of the numeric partials", key="g_h", default=1e-4, container=control)
+        note.caption(f"Central differences (f(… + h …) − f(… − h …)) / 2h with h = {format_step(h)}, one coordinate at a "
+                     "time, every operation rounded to the precision named.")
+        estimates = {dtype: cg.numeric_gradient(source, point, h, dtype) for dtype in cg.NUMERIC_DTYPES}
+        for row in cg.numeric_rows(surface, grad, estimates):
+            for column, cell in zip(st.columns(len(row)), row):
+                column.metric(cell.label, cell.value, delta=cell.delta, delta_color="off", delta_arrow="off", help=cell.help)
 
+    _numeric()
 
-predict.ask(
-    predict.Question(
-        key="g_q1",
-        prompt="f = 3x² + 2y at (1, 1): which way is steepest uphill?",
-        choices=("Straight along +x (x has the x² term)", "Straight along +y", "Between them, about 18° above +x",
-                 "Along the contour line through the point"),
-        answer=2,
-        explain=_reveal_steepest,
-    )
-)
-
-tab_map, tab_slices, tab_steepest, tab_linear, tab_many = st.tabs(
-    ["Contour map", "A partial is a slice", "Steepest ascent", "The linear model", "Many weights"],
-    key="g_tab", on_change="rerun", bind="query-params",
-)
-
-if tab_map.open:
-    contour = cg.contour_map(source, box)
-    chart, notes = tab_map.columns([1.25, 1])
-    charts.show(
-        gcharts.contour_map, key=(source, box),
-        data=lambda: (contour.heat, contour.lines, contour.arrows, len(contour.levels), box, surface.variables),
-        params=gcharts.point_params(point, grad, box), container=chart,
-        alt=f"Contour map of f over {vx} from {box[0][0]:g} to {box[0][1]:g} and {vy} from {box[1][0]:g} to {box[1][1]:g}, "
-        f"with grey arrows along the gradient, and at ({x0:g}, {y0:g}) the gradient arrow (uphill) and its negative (downhill).",
-    )
-    notes.markdown(cg.contour_notes(surface, point, grad, box))
-    if contour.undefined > 0:
-        notes.info(cg.undefined_sentence(surface, contour.undefined))
-
-if tab_slices.open:
-    tab_slices.markdown(
-        f"Hold {vy} fixed at {y0:g} and f becomes a curve in {vx} alone; its slope at {vx} = {x0:g} is ∂f/∂{vx}. "
-        f"Hold {vx} fixed instead and the slope of the other slice is ∂f/∂{vy}."
-    )
-    for column, axis in zip(tab_slices.columns(2), (0, 1)):
-        fixed, low, high = point[1 - axis], *box[axis]
-        charts.show(
-            gcharts.slice_chart, key=(source, axis, fixed, low, high),
-            data=lambda: (cg.slice_curve(source, axis, fixed, low, high), *cg.slice_labels(surface, axis, fixed), f"s{axis}"),
-            params=cg.slice_params(axis, point, value, grad), container=column,
-            alt=cg.slice_alt(surface, axis, point, grad),
+    def _reveal_steepest() -> None:
+        course = parse_expression("3x^2 + 2y", ("x", "y"))
+        gx, gy = (float(d.subs({symbol("x"): 1, symbol("y"): 1})) for d in gradients.gradient(course, ("x", "y")))
+        angle = math.degrees(math.atan2(gy, gx))
+        st.markdown(
+            f"∇f(1, 1) = [6x, 2] = **[{gx:g}, {gy:g}]**: it points {angle:.1f}° above the +x axis, with slope "
+            f"|∇f| = {math.hypot(gx, gy):.3f}. Neither axis alone is steepest: the gradient mixes both partials, "
+            "and it crosses the contour line through (1, 1) at a right angle."
         )
 
-if tab_steepest.open:
-    chart, notes = tab_steepest.columns([1.6, 1])
-    charts.show(
-        gcharts.directional_chart, key=(), data=lambda: (cg.directions(),),
-        params={"gx": float(grad[0]), "gy": float(grad[1])}, container=chart,
-        alt="The slope ∇f·u along a unit direction u against its angle: a cosine wave peaking at the gradient's "
-        "direction with height |∇f|, zero along the contour line and lowest straight downhill.",
-    )
-    notes.markdown(cg.steepest_notes(grad))
-
-if tab_linear.open:
-    controls = tab_linear.columns(4)
-    seed = controls[0].number_input("Data seed", key="g_seed", value=0, min_value=0, max_value=10_000, step=1,
-                                    bind="query-params")
-    noise = controls[1].select_slider("Noise", cg.NOISES, value=1.0, key="g_noise", bind="query-params")
-    m = controls[2].number_input("Slope m", key="g_m", value=0.0, min_value=-1e3, max_value=1e3, step=0.1,
-                                 bind="query-params")
-    c = controls[3].number_input("Intercept c", key="g_c", value=0.0, min_value=-1e3, max_value=1e3, step=0.1,
-                                 bind="query-params")
-    sse_source, sse_box = cg.sse_source_and_box(seed, noise)
-    sse = cg.surface(sse_source)
-    sse_value, sse_grad = cg.at_point(sse_source, (m, c))
-    tab_linear.markdown(cg.linear_sentence(sse_source, (m, c), sse_value, sse_grad))
-    fit, surface_chart = tab_linear.columns(2)
-    charts.show(
-        gcharts.line_fit, key=(seed, noise), data=lambda: (cg.linear_data(seed, noise),),
-        params={"lm": m, "lc": c}, container=fit,
-        alt=f"The data points, the line y = {m:g}·x + {c:g}, and each point's error as a dashed vertical segment.",
-    )
-    sse_map = cg.contour_map(sse_source, sse_box)
-    charts.show(
-        gcharts.contour_map, key=(sse_source, sse_box),
-        data=lambda: (sse_map.heat, sse_map.lines, sse_map.arrows, len(sse_map.levels), sse_box, sse.variables, "sse_"),
-        params=gcharts.point_params((m, c), sse_grad, sse_box, prefix="sse_"), container=surface_chart,
-        alt=f"The sum of squared errors over (m, c): a bowl whose lowest point is the best line, with (m, c) = ({m:g}, {c:g}) marked.",
-    )
-    for column, axis in zip(tab_linear.columns(2), (0, 1)):
-        fixed, low, high = (m, c)[1 - axis], *sse_box[axis]
-        charts.show(
-            gcharts.slice_chart, key=(sse_source, axis, fixed, low, high),
-            data=lambda: (cg.slice_curve(sse_source, axis, fixed, low, high), *cg.slice_labels(sse, axis, fixed), f"p{axis}"),
-            params=cg.slice_params(axis, (m, c), sse_value, sse_grad, prefix=f"p{axis}"), container=column,
-            alt=cg.slice_alt(sse, axis, (m, c), sse_grad),
+    predict.ask(
+        predict.Question(
+            key="g_q1",
+            prompt="f = 3x² + 2y at (1, 1): which way is steepest uphill?",
+            choices=("Straight along +x (x has the x² term)", "Straight along +y", "Between them, about 18° above +x",
+                     "Along the contour line through the point"),
+            answer=2,
+            explain=_reveal_steepest,
         )
-    tab_linear.caption("Each weight gets its own update from its own partial: m moves by −lr·∂SSE/∂m and c by "
+    )
+
+    tab_map, tab_slices, tab_steepest, tab_linear, tab_many = st.tabs(
+        ["Contour map", "A partial is a slice", "Steepest ascent", "The linear model", "Many weights"],
+        key="g_tab", on_change="rerun", bind="query-params",
+    )
+
+    if tab_map.open:
+        contour = cg.contour_map(source, box)
+        chart, notes = tab_map.columns([1.25, 1])
+        charts.show(
+            gcharts.contour_map, key=(source, box),
+            data=lambda: (contour.heat, contour.lines, contour.arrows, len(contour.levels), box, surface.variables),
+            params=gcharts.point_params(point, grad, box), container=chart,
+            alt=f"Contour map of f over {vx} from {box[0][0]:g} to {box[0][1]:g} and {vy} from {box[1][0]:g} to {box[1][1]:g}, "
+            f"with grey arrows along the gradient, and at ({x0:g}, {y0:g}) the gradient arrow (uphill) and its negative (downhill).",
+        )
+        notes.markdown(cg.contour_notes(surface, point, grad, box))
+        if contour.undefined > 0:
+            notes.info(cg.undefined_sentence(surface, contour.undefined))
+
+    if tab_slices.open:
+        tab_slices.markdown(
+            f"Hold {vy} fixed at {y0:g} and f becomes a curve in {vx} alone; its slope at {vx} = {x0:g} is ∂f/∂{vx}. "
+            f"Hold {vx} fixed instead and the slope of the other slice is ∂f/∂{vy}."
+        )
+        for column, axis in zip(tab_slices.columns(2), (0, 1)):
+            fixed, low, high = point[1 - axis], *box[axis]
+            charts.show(
+                gcharts.slice_chart, key=(source, axis, fixed, low, high),
+                data=lambda: (cg.slice_curve(source, axis, fixed, low, high), *cg.slice_labels(surface, axis, fixed), f"s{axis}"),
+                params=cg.slice_params(axis, point, value, grad), container=column,
+                alt=cg.slice_alt(surface, axis, point, grad),
+            )
+
+    if tab_steepest.open:
+        chart, notes = tab_steepest.columns([1.6, 1])
+        charts.show(
+            gcharts.directional_chart, key=(), data=lambda: (cg.directions(),),
+            params={"gx": float(grad[0]), "gy": float(grad[1])}, container=chart,
+            alt="The slope ∇f·u along a unit direction u against its angle: a cosine wave peaking at the gradient's "
+            "direction with height |∇f|, zero along the contour line and lowest straight downhill.",
+        )
+        notes.markdown(cg.steepest_notes(grad))
+
+    if tab_linear.open:
+        @st.fragment
+        def _linear_model() -> None:
+            """The linear model's own data and line; its controls redraw only this tab."""
+            controls = st.columns(4)
+            seed = controls[0].number_input("Data seed", key="g_seed", value=0, min_value=0, max_value=10_000, step=1,
+                                            bind="query-params")
+            noise = controls[1].select_slider("Noise", cg.NOISES, value=1.0, key="g_noise", bind="query-params")
+            m = controls[2].number_input("Slope m", key="g_m", value=0.0, min_value=-1e3, max_value=1e3, step=0.1,
+                                         bind="query-params")
+            c = controls[3].number_input("Intercept c", key="g_c", value=0.0, min_value=-1e3, max_value=1e3, step=0.1,
+                                         bind="query-params")
+            sse_source, sse_box = cg.sse_source_and_box(seed, noise)
+            sse = cg.surface(sse_source)
+            sse_value, sse_grad = cg.at_point(sse_source, (m, c))
+            st.markdown(cg.linear_sentence(sse_source, (m, c), sse_value, sse_grad))
+            fit, surface_chart = st.columns(2)
+            charts.show(
+                gcharts.line_fit, key=(seed, noise), data=lambda: (cg.linear_data(seed, noise),),
+                params={"lm": m, "lc": c}, container=fit,
+                alt=f"The data points, the line y = {m:g}·x + {c:g}, and each point's error as a dashed vertical segment.",
+            )
+            sse_map = cg.contour_map(sse_source, sse_box)
+            charts.show(
+                gcharts.contour_map, key=(sse_source, sse_box),
+                data=lambda: (sse_map.heat, sse_map.lines, sse_map.arrows, len(sse_map.levels), sse_box, sse.variables, "sse_"),
+                params=gcharts.point_params((m, c), sse_grad, sse_box, prefix="sse_"), container=surface_chart,
+                alt=f"The sum of squared errors over (m, c): a bowl whose lowest point is the best line, with (m, c) = ({m:g}, {c:g}) marked.",
+            )
+            for column, axis in zip(st.columns(2), (0, 1)):
+                fixed, low, high = (m, c)[1 - axis], *sse_box[axis]
+                charts.show(
+                    gcharts.slice_chart, key=(sse_source, axis, fixed, low, high),
+                    data=lambda: (cg.slice_curve(sse_source, axis, fixed, low, high), *cg.slice_labels(sse, axis, fixed), f"p{axis}"),
+                    params=cg.slice_params(axis, (m, c), sse_value, sse_grad, prefix=f"p{axis}"), container=column,
+                    alt=cg.slice_alt(sse, axis, (m, c), sse_grad),
+                )
+            st.caption("Each weight gets its own update from its own partial: m moves by −lr·∂SSE/∂m and c by "
                        "−lr·∂SSE/∂c, so descent does not walk straight at the bottom of the bowl.")
 
-if tab_many.open:
-    many_text, many = function_input("Loss of up to six weights w1 … w6", key="g_many", default=cg.MANY_DEFAULT,
-                                     variables=cg.WEIGHTS, container=tab_many)
-    if many is None:
-        tab_many.error("The loss could not be analysed just now; reload the page in a moment.")
-        st.stop()
-    weights = tuple(
-        column.number_input(name, key=f"g_{name}", value=default, step=0.5, min_value=-1e6, max_value=1e6,
-                            bind="query-params")
-        for column, name, default in zip(tab_many.columns(len(cg.WEIGHTS)), cg.WEIGHTS, cg.MANY_POINT)
-    )
-    table = cg.partials_table(many_text, cg.WEIGHTS, weights)
-    tab_many.latex(cg.many_latex(table))
-    tab_many.dataframe(cg.many_display(table), hide_index=True, width="stretch")
-    tab_many.caption("Every weight gets its own partial, and gradient descent updates each weight with its own: "
-                     "wᵢ ← wᵢ − lr·∂L/∂wᵢ. Weights that do not appear in L have partial 0 and are left out.")
+        with tab_linear:
+            _linear_model()
 
-show_code(
-    gradients.numeric_gradient,
-    equivalent=(
-        "import torch\n\n"
-        f"x = torch.tensor({float(x0)!r}, requires_grad=True)\n"
-        f"y = torch.tensor({float(y0)!r}, requires_grad=True)\n"
-        "f = 3 * x**2 + 2 * y          # the course's example\n"
-        "f.backward()\n"
-        "print(x.grad, y.grad)          # ∂f/∂x = 6x, ∂f/∂y = 2\n\n"
-        "# one partial by finite differences: move x alone, hold y fixed\n"
-        "h = 1e-4\n"
-        "fx = lambda x: 3 * x**2 + 2 * y.item()\n"
-        f"print((fx({float(x0)!r} + h) - fx({float(x0)!r} - h)) / (2 * h))"
-    ),
-)
+    if tab_many.open:
+        @st.fragment
+        def _many_weights() -> None:
+            """A loss of up to six weights; its inputs redraw only this tab."""
+            many_text, many = function_input("Loss of up to six weights w1 … w6", key="g_many", default=cg.MANY_DEFAULT,
+                                             variables=cg.WEIGHTS, container=st)
+            if many is None:
+                st.error("The loss could not be analysed just now; reload the page in a moment.")
+                st.stop()
+            weights = tuple(
+                column.number_input(name, key=f"g_{name}", value=default, step=0.5, min_value=-1e6, max_value=1e6,
+                                    bind="query-params")
+                for column, name, default in zip(st.columns(len(cg.WEIGHTS)), cg.WEIGHTS, cg.MANY_POINT)
+            )
+            table = cg.partials_table(many_text, cg.WEIGHTS, weights)
+            st.latex(cg.many_latex(table))
+            st.dataframe(cg.many_display(table), hide_index=True, width="stretch")
+            st.caption("Every weight gets its own partial, and gradient descent updates each weight with its own: "
+                       "wᵢ ← wᵢ − lr·∂L/∂wᵢ. Weights that do not appear in L have partial 0 and are left out.")
+
+        with tab_many:
+            _many_weights()
+
+    show_code(
+        gradients.numeric_gradient,
+        equivalent=(
+            "import torch\n\n"
+            f"x = torch.tensor({float(x0)!r}, requires_grad=True)\n"
+            f"y = torch.tensor({float(y0)!r}, requires_grad=True)\n"
+            "f = 3 * x**2 + 2 * y          # the course's example\n"
+            "f.backward()\n"
+            "print(x.grad, y.grad)          # ∂f/∂x = 6x, ∂f/∂y = 2\n\n"
+            "# one partial by finite differences: move x alone, hold y fixed\n"
+            "h = 1e-4\n"
+            "fx = lambda x: 3 * x**2 + 2 * y.item()\n"
+            f"print((fx({float(x0)!r} + h) - fx({float(x0)!r} - h)) / (2 * h))"
+        ),
+    )
+
+
+_lesson()

@@ -51,7 +51,9 @@ def preset_button(label: str, values: dict, *, key: str, container=st) -> None:
         for name, value in values.items():
             st.session_state[name] = value
 
-    container.button(label, key=key, on_click=apply, icon=":material/play_arrow:")
+    if container.button(label, key=key, on_click=apply, icon=":material/play_arrow:"):
+        # The controls it sets may live outside the fragment the button is in: redraw the whole page.
+        st.rerun(scope="app")
 
 
 def segmented(container, label: str, options, *, default, key: str, **kwargs):
