@@ -164,3 +164,15 @@ def test_moving_h_changes_a_parameter_row_not_the_chart(open_page):
     after = at.get("vega_lite_chart")[0].proto
     assert after.spec == before.spec
     assert param_row(after) == {"current_h": 1e-17}
+
+
+def test_a_parameter_that_cannot_be_drawn_is_sent_as_null():
+    # JSON, and so Vega, has no NaN or inf: a NaN estimate must reach the chart as null (nothing drawn).
+    import io
+
+    import pyarrow as pa
+
+    from ui.charts import _param_row
+
+    row = pa.ipc.open_stream(io.BytesIO(_param_row({"a": float("nan"), "b": float("inf"), "c": 2}))).read_all()
+    assert row.to_pylist() == [{"a": None, "b": None, "c": 2.0}]
