@@ -32,7 +32,7 @@ def _lesson() -> None:
             f"Each step multiplies w by 1 − 2·1.1 = **−1.2**: w = {first}, … It flips sign and grows 20% a step, and the "
             f"loss with it. {story.reason}"
         )
-        preset_button("Show it above (one weight)", {"gd_tab": "One weight", "gd_lr1": 1.1, "gd_x0_1": 3.0},
+        preset_button("Show it below (one weight)", {"gd_tab": "One weight", "gd_lr1": 1.1, "gd_x0_1": 3.0},
                       key="gd_q1_show")
 
     predict.ask(

@@ -175,8 +175,8 @@ def _lesson() -> None:
 
     if tab_class.open:
         @st.fragment
-        def _classification() -> None:
-            """Each classification control redraws only this tab."""
+        def _cat() -> None:
+            """Is it a cat? The probability slider redraws only its loss."""
             st.subheader("Is it a cat?")
             left, right = st.columns([2, 1])
             p_cat = left.slider("The model's P(cat) for a picture of a cat", 0.0, 1.0, 0.8, 0.01, key="l_pcat",
@@ -189,6 +189,9 @@ def _lesson() -> None:
                    if p_cat == 0 else "")
             )
 
+        @st.fragment
+        def _softmax() -> None:
+            """Softmax of a few logits: the logits redraw only this table."""
             st.subheader("Softmax of a few logits")
             columns = st.columns(4)
             logits = tuple(
@@ -204,6 +207,9 @@ def _lesson() -> None:
             right.markdown("The gradient with respect to each logit is simply **p − y**: raise the true class's "
                            "logit, lower the others, each in proportion to its probability.")
 
+        @st.fragment
+        def _sigmoid() -> None:
+            """Cross-entropy against squared error on a sigmoid: the logit redraws only these."""
             st.subheader("Why classifiers use cross-entropy")
             z = st.slider("The model's logit z for a cat (p = sigmoid(z))", -8.0, 8.0, -6.0, 0.5, key="l_z",
                           bind="query-params")
@@ -229,7 +235,9 @@ def _lesson() -> None:
                 )
 
         with tab_class:
-            _classification()
+            _cat()
+            _softmax()
+            _sigmoid()
 
     if tab_precision.open:
         @st.fragment
