@@ -115,11 +115,12 @@ def _lesson() -> None:
                 controls, story = st.columns([3, 2])
                 step = chain_lesson.step_control(key="c_step", steps=drawn.steps, container=controls)
                 story.markdown(chain_lesson.narration(key, step))
-                st.graphviz_chart(
-                    chain_lesson.dot(key, step, presenting()), width="content",
-                    alt="The computational graph: each box is one operation with its forward value and its gradient; "
+                # Our own SVG (every text in it escaped); st.html would strip it.
+                st.markdown(chain_lesson.svg(
+                    key, step, presenting(),
+                    "The computational graph: each box is one operation with its forward value and its gradient; "
                     "arrows carry the local derivatives back from the loss.",
-                )
+                ), unsafe_allow_html=True)
                 st.caption(
                     "Blue boxes are inputs and weights; each box shows its operation, its forward **value** and its **grad** "
                     "(∂L/∂node). Numbers on arrows are local derivatives ∂(node)/∂(input). The thick vermillion box is the node "

@@ -147,10 +147,10 @@ def expression_graph(text: str, x: float, y: float) -> Drawn:
 
 
 @st.cache_data(max_entries=1024, show_spinner=False)
-def dot(source: tuple, step: int, presenting: bool) -> str:
-    """The DOT text of `source` (the arguments of network_graph or expression_graph) at `step`."""
+def svg(source: tuple, step: int, presenting: bool, alt: str) -> str:
+    """The SVG picture of `source` (the arguments of network_graph or expression_graph) at `step`."""
     drawn = _drawn(source)
-    return graph_view.graph_dot(drawn.graph, step, PRESENTER if presenting else NORMAL, drawn.view)
+    return graph_view.graph_svg(drawn.graph, step, PRESENTER if presenting else NORMAL, drawn.view, alt)
 
 
 @st.cache_data(max_entries=1024, show_spinner=False)

@@ -1,6 +1,6 @@
-"""A backprop graph as Graphviz DOT, one backward step at a time, and its narration.
+"""A backprop graph as SVG, one backward step at a time, and its narration.
 
-`graph_dot` is a pure function of the graph, the step and the theme, so the
+`graph_svg` is a pure function of the graph, the step and the theme, so the
 same picture comes back for the same step and a test can read it as text.
 
 Numbers (constants) are written inside the operation that uses them instead
@@ -16,6 +16,7 @@ wide for a projector as a single row.
 from __future__ import annotations
 
 import html
+import itertools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -24,7 +25,7 @@ from core.chain_rule import Graph, Network, Node
 from ui.explain import number
 from ui.theme import NORMAL, OKABE_ITO, Theme
 
-__all__ = ["View", "subscript", "walk", "core_step", "network_view", "expression_view", "graph_dot", "narrate", "short"]
+__all__ = ["View", "subscript", "walk", "core_step", "network_view", "expression_view", "graph_svg", "narrate", "short"]
 
 NOT_YET = "not yet computed"
 _SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
@@ -143,121 +144,212 @@ def _state(graph: Graph, step: int) -> tuple[tuple, int | None]:
     return adjoints, current
 
 
-# The box the drawing is scaled to fit, in inches of 96 px: a 1280 × 720
-# projector's column, below the step control. Small graphs grow at most 1.6×.
-SCREEN = (1120 / 96, 600 / 96)
-MAX_GROWTH = 1.6
+# --- the layout --------------------------------------------------------------------------
+#
+# Laid out here, in Python, and drawn as SVG: the browser only inserts the
+# picture. (Graphviz in the browser re-laid the graph out on every backward
+# step, freezing the page for over half a second each time.) The same graph
+# gets the same positions at every step; only colours and texts change.
+
+_LINE = 1.3  # line height, in font sizes
+_PAD = 0.5  # padding inside a box, in font sizes
+_CHAR = 0.56  # average character width, in font sizes (the app's sans-serif)
+_MAX_GROWTH = 1.6  # a small graph is drawn at most this much larger than its natural size
 
 
-def _fit(graph: Graph, view: View) -> tuple[float, float]:
-    """Width and height (inches) to scale the drawing to: as large as fits SCREEN.
+@dataclass(frozen=True)
+class _Box:
+    x: float  # left
+    y: float  # top
+    w: float
+    h: float
 
-    Graphviz scales the finished layout to touch this box (``size="w,h!"``),
-    so the drawing never overflows the screen; the box itself comes from a
-    rough estimate of the layout's own size, which only limits how much a
-    small graph grows.
-    """
+    @property
+    def cx(self) -> float:
+        return self.x + self.w / 2
+
+    @property
+    def cy(self) -> float:
+        return self.y + self.h / 2
+
+
+def _lines(graph: Graph, node: Node, view: View, grad) -> tuple[tuple[str, str], tuple[str, str], tuple[str, str]]:
+    """The three lines of a box as (bold part, plain part): head, value, gradient."""
+    name = view.names[node.id]
+    head = (name, "") if node.kind == "variable" else (_op_label(graph, node), name)
+    gradient = (f"grad {short(grad)}", "") if grad is not None else ("", NOT_YET)
+    return head, ("", f"= {short(node.value)}"), gradient
+
+
+def _text_width(parts: tuple[str, str], font: float) -> float:
+    bold, plain = parts
+    return (len(bold) * 1.08 + len(plain) + (1.5 if bold and plain else 0)) * _CHAR * font
+
+
+def _layout(graph: Graph, view: View, font: float) -> dict[int, _Box]:
+    """Boxes of the shown nodes: one row per layer for a network, columns by depth for an expression."""
     shown = [n for n in graph.nodes if n.kind != "constant"]
+    width = {n.id: max(_text_width(p, font) for p in _lines(graph, n, view, n.grad) + ((NOT_YET, ""),))
+             + 2 * _PAD * font for n in shown}
+    height = 3 * _LINE * font + 2 * _PAD * font
+    gap = 3.2 * font  # room for an edge label between neighbours
+    boxes: dict[int, _Box] = {}
     if view.rows:
-        per_row: dict[int, int] = {}
-        for n in shown:
-            per_row[view.rows[n.id]] = per_row.get(view.rows[n.id], 0) + 1
-        width, height = max(per_row.values()) * 1.25, len(per_row) * 0.9
-    else:
-        depth: dict[int, int] = {}
-        for n in shown:
-            depth[n.id] = 1 + max((depth[i] for i in n.inputs if i in depth), default=0)
-        across = max(list(depth.values()).count(d) for d in set(depth.values()))
-        width, height = max(depth.values()) * 1.35, across * 0.75
-    scale = min(SCREEN[0] / width, SCREEN[1] / height, MAX_GROWTH)
-    return width * scale, height * scale
+        row_gap = 4.5 * font  # arcs over a row and edges down to the next one
+        for r in sorted({view.rows[n.id] for n in shown}):
+            x, y = 0.0, 2.5 * font + r * (height + row_gap)
+            for i in _row_order(graph, {n.id for n in shown if view.rows[n.id] == r}):
+                boxes[i] = _Box(x, y, width[i], height)
+                x += width[i] + gap
+        return boxes
+    depth: dict[int, int] = {}
+    for n in shown:  # ids are topological
+        depth[n.id] = 1 + max((depth[i] for i in n.inputs if i in depth), default=-1)
+    columns: dict[int, list[int]] = {}
+    for n in shown:
+        columns.setdefault(depth[n.id], []).append(n.id)
+    order: dict[int, float] = {}
+    for d in sorted(columns):  # each column sorted by where its inputs sit (barycentre)
+        def centre(i: int) -> float:
+            ins = [order[j] for j in graph.nodes[i].inputs if j in order]
+            return sum(ins) / len(ins) if ins else float(i)
+        columns[d].sort(key=centre)
+        for k, i in enumerate(columns[d]):
+            order[i] = k - (len(columns[d]) - 1) / 2
+    tallest = max(len(c) for c in columns.values())
+    step_y = height + 2.2 * font
+    x = 0.0
+    for d in sorted(columns):
+        w = max(width[i] for i in columns[d])
+        for i in columns[d]:
+            y = (order[i] + (tallest - 1) / 2) * step_y + font
+            boxes[i] = _Box(x + (w - width[i]) / 2, y, width[i], height)
+        x += w + 2.4 * gap
+    return boxes
 
 
-def text_size(theme: Theme) -> float:
-    """The font size to lay the graph out with: the size it is drawn at.
+def _row_order(graph: Graph, members: set[int]) -> list[int]:
+    """A row read like a formula: each operation right after its inputs (w₁, x, ×, b₁, +, σ).
 
-    st.graphviz_chart draws every text of the chart at 0.8 × its small font
-    size (9.6 px at the default 16 px base) in the app's own font, whatever
-    the DOT says, and then scales the picture to the column. Laying out with
-    that size, less a little because Helvetica is wider than the app's font,
-    makes the boxes fit their text, so the picture, and its text, scale up.
+    Most edges then join neighbours, and the rest skip a single box.
     """
-    return round(9.0 * theme.body_scale, 1)
+    order: list[int] = []
+
+    def visit(i: int) -> None:
+        if i in members and i not in order:
+            for j in sorted(graph.nodes[i].inputs, key=lambda j: (graph.nodes[j].kind == "variable", j)):
+                visit(j)  # operations first: "w₁ × x + b₁", not "b₁ + w₁ × x"
+            order.append(i)
+
+    for i in sorted(members, reverse=True):  # from the row's last operation (ids are topological)
+        visit(i)
+    return order
 
 
-def graph_dot(graph: Graph, step: int = 0, theme: Theme = NORMAL, view: View | None = None) -> str:
-    """Graphviz DOT of `graph` after `step` backward steps (0: forward pass only).
+def _edge_path(source: _Box, target: _Box, rows: bool, adjacent: bool) -> tuple[str, float, float]:
+    """SVG path of one edge and where its label goes."""
+    if rows and abs(source.cy - target.cy) < 1:
+        if adjacent:
+            x1, x2, y = source.x + source.w, target.x, source.cy
+            return f"M{x1:.1f},{y:.1f} L{x2:.1f},{y:.1f}", (x1 + x2) / 2, y - 5
+        # A skip along the row arcs over the box between.
+        x1, x2, y = source.x + 0.7 * source.w, target.x + 0.3 * target.w, source.y
+        lift = min(0.4 * source.h + 0.03 * abs(x2 - x1), 0.7 * source.h)
+        return f"M{x1:.1f},{y:.1f} Q{(x1 + x2) / 2:.1f},{y - 2 * lift:.1f} {x2:.1f},{y:.1f}", (x1 + x2) / 2, y - lift - 4
+    if rows:  # down to a later row
+        x1, y1, x2, y2 = source.cx, source.y + source.h, target.cx, target.y
+        mid = (y1 + y2) / 2
+        return (f"M{x1:.1f},{y1:.1f} C{x1:.1f},{mid:.1f} {x2:.1f},{mid:.1f} {x2:.1f},{y2:.1f}",
+                (x1 + x2) / 2, mid - 4)
+    x1, y1, x2, y2 = source.x + source.w, source.cy, target.x, target.cy
+    mid = (x1 + x2) / 2
+    return (f"M{x1:.1f},{y1:.1f} C{mid:.1f},{y1:.1f} {mid:.1f},{y2:.1f} {x2:.1f},{y2:.1f}",
+            mid, (y1 + y2) / 2 - 5)
 
-    Nodes show their operation, forward value and gradient ("not yet
+
+def _text(x: float, y: float, parts: tuple[str, str], font: float, colour: str, italic: bool = False) -> str:
+    bold, plain = (html.escape(p) for p in parts)
+    spans = []
+    if bold:
+        spans.append(f'<tspan font-weight="bold">{bold}</tspan>')
+    if plain:
+        style = ' font-style="italic"' if italic else ""
+        fill = ' fill="#555555"' if bold else ""
+        spans.append(f'<tspan{style}{fill}>{"  " if bold else ""}{plain}</tspan>')
+    return (f'<text x="{x:.1f}" y="{y:.1f}" font-size="{font}" text-anchor="middle" fill="{colour}" '
+            f'xml:space="preserve">{"".join(spans)}</text>')
+
+
+def graph_svg(graph: Graph, step: int = 0, theme: Theme = NORMAL, view: View | None = None,
+              alt: str = "The computational graph") -> str:
+    """SVG of `graph` after `step` backward steps (0: forward pass only).
+
+    Boxes show their operation, forward value and gradient ("not yet
     computed" until the backward pass reaches them); edges show the local
     derivative ∂node/∂input. The node being finalised at `step` and the
-    edges its gradient arrives along are drawn thick, in vermillion.
+    edges its gradient arrives along are drawn thick, in vermillion. The
+    positions depend on the graph and the theme only, never on `step`.
     """
     view = view or expression_view(graph)
     adjoints, current = _state(graph, step)
-    font = text_size(theme)
-    width, height = _fit(graph, view)
-    lines = [
-        "digraph backprop {",
-        f'  graph [size="{width:.2f},{height:.2f}!", '
-        f'rankdir={"TB" if view.rows else "LR"}, nodesep=0.05, ranksep=0.14, margin=0.02, bgcolor="transparent", '
-        f'fontname="Helvetica", fontsize={font}, newrank=true];',
-        f'  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize={font}, '
-        f'margin="0.04,0.02", penwidth=1.2, color="#444444"];',
-        f'  edge [fontname="Helvetica", fontsize={font}, color="#777777", arrowsize=0.6, penwidth=1.1];',
-    ]
-    shown = [n for n in graph.nodes if n.kind != "constant"]
-    if view.rows:
-        # A network: one row per layer, all on one rank, reading left to right;
-        # rows stack top to bottom in layer order, kept there by a chain of
-        # invisible edges between the row labels. One row per layer (inputs and
-        # weights included) keeps a 6-layer network within one projector screen.
-        labels = []
-        for r in sorted({view.rows[n.id] for n in shown}):
-            members = [n for n in shown if view.rows[n.id] == r]
-            lines.append(f"  {{rank=same; row{r} [shape=point, style=invis, width=0, height=0, label=\"\", "
-                         f"tooltip=\"{view.row_labels[r]}\"];")
-            lines += ["    " + _node_line(graph, n, adjoints, current, view, font) for n in members]
-            lines.append("  }")
-            lines.append(f"  row{r} -> n{members[0].id} [style=invis];")
-            labels.append(f"row{r}")
-        lines += [f"  {a} -> {b} [style=invis, weight=100];" for a, b in zip(labels, labels[1:])]
-    else:
-        lines += ["  " + _node_line(graph, n, adjoints, current, view, font) for n in shown]
-    # Edges row by row: dot's first ordering of the rows follows the order it meets them.
-    for edge in sorted(graph.edges, key=lambda e: (view.rows.get(e.target, 0), e.target)):
-        if graph.nodes[edge.source].kind == "constant":
+    font = round(14 * theme.body_scale, 1)
+    boxes = _layout(graph, view, font)
+    rows = bool(view.rows)
+    neighbours = set()
+    if rows:
+        for r in set(view.rows.values()):
+            members = [i for i in boxes if view.rows[i] == r]
+            neighbours |= set(itertools.pairwise(members))
+    parts, labels = [], []
+    for edge in graph.edges:
+        if edge.source not in boxes:
             continue
-        attrs = [f'label="{short(edge.local)}"']
-        if view.rows and view.rows[edge.source] != view.rows[edge.target]:
-            attrs.append("weight=0")  # wrap to the next row's start, like a line of text
-        if current is not None and edge.source == current:
-            attrs += [f'color="{_HIGHLIGHT}"', "penwidth=3.5", f'fontcolor="{_HIGHLIGHT}"',
-                      f'label=<<B>{short(edge.local)}</B>>']
-            attrs.remove(f'label="{short(edge.local)}"')
-        lines.append(f"  n{edge.source} -> n{edge.target} [{', '.join(attrs)}];")
-    lines.append("}")
-    return "\n".join(lines)
-
-
-def _node_line(graph: Graph, node: Node, adjoints, current, view: View, font: float) -> str:
-    name = view.names[node.id]
-    op = _op_label(graph, node)
-    head = f"<B>{html.escape(name)}</B>" if node.kind == "variable" else (
-        f'<B>{html.escape(op)}</B>  <FONT COLOR="#555555">{html.escape(name)}</FONT>'
+        hot = current is not None and edge.source == current
+        path, lx, ly = _edge_path(boxes[edge.source], boxes[edge.target], rows, (edge.source, edge.target) in neighbours)
+        colour, width, marker = (_HIGHLIGHT, 3.5, "hot") if hot else ("#777777", 1.3, "cold")
+        parts.append(f'<path d="{path}" fill="none" stroke="{colour}" stroke-width="{width}" '
+                     f'marker-end="url(#bp-{marker})"/>')
+        weight = ' font-weight="bold"' if hot else ""
+        labels.append(f'<text x="{lx:.1f}" y="{ly:.1f}" font-size="{font}" text-anchor="middle" fill="{colour}"{weight} '
+                      f'paint-order="stroke" stroke="#ffffff" stroke-width="4">{html.escape(short(edge.local))}</text>')
+    for i, box in boxes.items():
+        node = graph.nodes[i]
+        fill = _CURRENT_FILL if i == current else _FILL[node.kind]
+        stroke, width = (_HIGHLIGHT, 4) if i == current else ("#444444", 1.2)
+        if i == graph.output.id:  # the output: a double outline
+            parts.append(f'<rect x="{box.x - 4:.1f}" y="{box.y - 4:.1f}" width="{box.w + 8:.1f}" '
+                         f'height="{box.h + 8:.1f}" rx="12" fill="none" stroke="#444444" stroke-width="1.2"/>')
+        parts.append(f'<rect x="{box.x:.1f}" y="{box.y:.1f}" width="{box.w:.1f}" height="{box.h:.1f}" rx="9" '
+                     f'fill="{fill}" stroke="{stroke}" stroke-width="{width}"/>')
+        head, value, gradient = _lines(graph, node, view, adjoints[i])
+        top = box.y + _PAD * font + font
+        parts.append(_text(box.cx, top, head, font, "#111111"))
+        parts.append(_text(box.cx, top + _LINE * font, value, font, "#111111"))
+        done = adjoints[i] is not None
+        parts.append(_text(box.cx, top + 2 * _LINE * font, gradient, font,
+                           _DONE_TEXT if done else _PENDING_TEXT, italic=not done))
+    if rows:  # the row labels, above each row
+        for r in sorted({view.rows[i] for i in boxes}):
+            top = min(box.y for i, box in boxes.items() if view.rows[i] == r)
+            parts.append(f'<text x="0" y="{top - 0.9 * font:.1f}" font-size="{font * 0.9:.1f}" fill="#555555" '
+                         f'font-weight="bold">{html.escape(view.row_labels[r])}</text>')
+    margin = 6
+    left = min(b.x for b in boxes.values()) - margin
+    top = min(b.y for b in boxes.values()) - (3.4 * font if rows else 2 * font) - margin
+    right = max(b.x + b.w for b in boxes.values()) + margin + 4
+    bottom = max(b.y + b.h for b in boxes.values()) + margin + 4
+    w, h = right - left, bottom - top
+    arrows = "".join(
+        f'<marker id="bp-{name}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="{size}" markerHeight="{size}" '
+        f'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="{colour}"/></marker>'
+        for name, colour, size in (("cold", "#777777", 7), ("hot", _HIGHLIGHT, 4.5))
     )
-    grad = adjoints[node.id]
-    if grad is None:
-        grad_text = f'<FONT COLOR="{_PENDING_TEXT}"><I>{NOT_YET}</I></FONT>'
-    else:
-        grad_text = f'<FONT COLOR="{_DONE_TEXT}"><B>grad {short(grad)}</B></FONT>'
-    label = f"<{head}<BR/>= {short(node.value)}<BR/>{grad_text}>"
-    attrs = [f"label={label}", f'fillcolor="{_FILL[node.kind]}"']
-    if node.id == graph.output.id:
-        attrs.append("peripheries=2")
-    if node.id == current:
-        attrs += [f'fillcolor="{_CURRENT_FILL}"', f'color="{_HIGHLIGHT}"', "penwidth=4"]
-    return f"n{node.id} [{', '.join(attrs)}];"
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{left:.1f} {top:.1f} {w:.1f} {h:.1f}" role="img" '
+        f'aria-label="{html.escape(alt)}" style="width: 100%; max-width: {w * _MAX_GROWTH:.0f}px; height: auto; '
+        f'font-family: inherit;"><title>{html.escape(alt)}</title><defs>{arrows}</defs>'
+        + "".join(parts) + "".join(labels) + "</svg>"
+    )
 
 
 # --- the narration ------------------------------------------------------------------------

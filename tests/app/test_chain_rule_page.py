@@ -1,5 +1,7 @@
 """AppTest of the Chain rule page: compose, the backward pass step by step, the checks."""
 
+import re
+
 import pytest
 
 from tests.conftest import no_exception
@@ -8,14 +10,14 @@ PAGE = "pages/chain_rule.py"
 NOT_YET = "not yet computed"
 
 
-def graph_dot(at) -> str:
-    charts = at.get("graphviz_chart")
-    assert charts, "the computational graph is missing"
-    return charts[0].proto.spec
+def graph_svg(at) -> str:
+    pictures = [m.value for m in at.markdown if m.value.startswith("<svg")]
+    assert pictures, "the computational graph is missing"
+    return pictures[0]
 
 
 def narration(at) -> str:
-    return "\n".join(m.value for m in at.markdown)
+    return "\n".join(m.value for m in at.markdown if not m.value.startswith("<svg"))
 
 
 def metrics(at) -> dict[str, str]:
@@ -38,19 +40,18 @@ def test_course_example_compose_steps_and_check(open_page):
 def test_graph_exists_and_shows_not_yet_computed_before_step_1(open_page):
     at = open_page(PAGE)
     no_exception(at)
-    dot = graph_dot(at)
-    assert dot.startswith("digraph")
-    assert NOT_YET in dot
-    assert "grad " not in dot  # no gradient shows as a number (not even 0) before the backward pass
+    svg = graph_svg(at)
+    assert 'role="img"' in svg and NOT_YET in svg
+    assert "grad " not in svg  # no gradient shows as a number (not even 0) before the backward pass
     assert "Forward pass done" in narration(at)
 
 
 def test_stepping_changes_the_graph_and_narrates(open_page):
     at = open_page(PAGE)
-    before = graph_dot(at)
+    before = graph_svg(at)
     at.button(key="c_step_next").click().run()
     no_exception(at)
-    first = graph_dot(at)
+    first = graph_svg(at)
     assert first != before
     assert "grad 1" in first  # step 1 seeds ∂L/∂L = 1
     assert "∂L/∂L = 1" in narration(at)
@@ -59,7 +60,20 @@ def test_stepping_changes_the_graph_and_narrates(open_page):
     # Step 2 finalises the node read only by L = (·)²: its gradient is 2·(a₂ − 1).
     assert "∂L/∂v" in narration(at) and " · " in narration(at)
     at.button(key="c_step_prev").click().run()
-    assert graph_dot(at) == first
+    assert graph_svg(at) == first
+
+
+def test_the_boxes_stay_put_while_stepping(open_page):
+    # Only colours and texts change from step to step: a box that moved would lose the class's eye.
+    def boxes(svg: str) -> list[tuple[str, ...]]:
+        return re.findall(r'<rect x="([^"]+)" y="([^"]+)" width="([^"]+)" height="([^"]+)"', svg)
+
+    at = open_page(PAGE, query={"c_depth": "3"})
+    before = boxes(graph_svg(at))
+    at.slider(key="c_step").set_value(7).run()
+    no_exception(at)
+    assert len(before) == 3 * 5 + 1 + 2 + 1  # x; w, ×, b, +, σ per layer; − 1 and ^2; ^2's double outline
+    assert boxes(graph_svg(at)) == before
 
 
 def test_last_step_has_every_gradient(open_page):
@@ -70,7 +84,7 @@ def test_last_step_has_every_gradient(open_page):
     assert steps == 33
     at.slider(key="c_step").set_value(steps).run()
     no_exception(at)
-    assert NOT_YET not in graph_dot(at)
+    assert NOT_YET not in graph_svg(at)
     # The last node finalised is an input (sympy lists −b₆ first, so it is b₆).
     assert "This is the gradient for **b₆**" in narration(at)
 
@@ -80,18 +94,18 @@ def test_last_step_has_every_gradient(open_page):
 def test_every_network(open_page, activation, depth):
     at = open_page(PAGE, query={"c_depth": str(depth), "c_act": activation, "c_step": "3"})
     no_exception(at)
-    assert "grad 1" in graph_dot(at)
+    assert "grad 1" in graph_svg(at)
 
 
 def test_typed_expression(open_page):
     at = open_page(PAGE, query={"c_source": "Your function"})
     at.text_input(key="c_f").input("x*exp(y) + x^2").run()
     no_exception(at)
-    assert "exp" in graph_dot(at) and NOT_YET in graph_dot(at)
+    assert "exp" in graph_svg(at) and NOT_YET in graph_svg(at)
     at.slider(key="c_step").set_value(at.slider(key="c_step").max).run()
     no_exception(at)
     # d/dx (x e^y + x²) = e^y + 2x = e^-1.3 + 1.4 at the default point (0.7, -1.3).
-    assert "grad 1.673" in graph_dot(at)
+    assert "grad 1.673" in graph_svg(at)
 
 
 def test_bad_text_gives_a_message_not_a_traceback(open_page):
@@ -99,7 +113,7 @@ def test_bad_text_gives_a_message_not_a_traceback(open_page):
     at.text_input(key="c_f").input("sine(x) + y").run()
     no_exception(at)
     assert any("did you mean sin" in e.value for e in at.error)
-    assert NOT_YET in graph_dot(at)  # still the last good function
+    assert NOT_YET in graph_svg(at)  # still the last good function
     at.text_input(key="c_inner").input("2x +* 3").run()
     no_exception(at)
     assert len(at.error) >= 2
@@ -112,7 +126,7 @@ def test_a_function_backprop_cannot_follow_is_refused_in_words(open_page):
     at.number_input(key="c_gx").set_value(-1.0).run()
     no_exception(at)
     at.slider(key="c_step").set_value(at.slider(key="c_step").max).run()
-    assert "NaN" in graph_dot(at)
+    assert "NaN" in graph_svg(at)
 
 
 def test_gradient_check_table(open_page):
