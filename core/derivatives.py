@@ -141,8 +141,13 @@ def exact_slope(expr: sympy.Expr, x: float, variable: str = "x", order: int = 1)
 
 
 def _exact_value(expr: sympy.Expr, variable: str, x: float, order: int = 1) -> float:
-    d = sympy.diff(expr, symbol(variable), order) if order else expr
-    return float(_compiled(d, variable, "float64")(x))
+    return float(_compiled(_derivative(expr, variable, order), variable, "float64")(x))
+
+
+@functools.lru_cache(maxsize=128)
+def _derivative(expr: sympy.Expr, variable: str, order: int) -> sympy.Expr:
+    """d^order expr / d variable^order; cached, since a slider asks for the same one on every rerun."""
+    return sympy.diff(expr, symbol(variable), order) if order else expr
 
 
 def error_sweep(

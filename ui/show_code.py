@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import inspect
 from collections.abc import Callable
 
@@ -16,4 +17,10 @@ def show_code(*functions: Callable, equivalent: str | None = None, language_note
             st.code(equivalent, language="python")
         for function in functions:
             st.markdown(f"`{function.__module__}.{function.__qualname__}` — the code that ran:")
-            st.code(inspect.getsource(function), language="python", line_numbers=True)
+            st.code(_source(function), language="python", line_numbers=True)
+
+
+@functools.cache
+def _source(function: Callable) -> str:
+    """The function's source, read from its file once per process (the files do not change while serving)."""
+    return inspect.getsource(function)
