@@ -21,9 +21,31 @@ page.header(
 )
 
 
+def _reveal_cancellation() -> None:
+    estimate = float(derivatives.finite_difference(parse_expression("w^2", (W,)), 3.0, 1e-17, variable=W))
+    st.markdown(
+        f"The computer's answer: **{estimate}**. In float64, 3.0 + 1e-17 rounds back to 3.0 "
+        f"(the gap between neighbouring floats at 3 is {ulp(3.0):.2e}), so f(w + h) − f(w) = 9 − 9 = 0 "
+        "and 0 / 1e-17 = 0. Smaller h was supposed to be *more* accurate; below the best h it is less, and here "
+        "it is completely wrong."
+    )
+    preset_button("Show it below", {"d_f": "w**2", "d_w": 3.0, "d_h": 1e-17, "d_method": "forward"}, key="d_q1_show")
+
+
+predict.ask(
+    predict.Question(
+        key="d_q1",
+        prompt="Loss = w², w = 3, h = 1e-17 in float64 — what will the forward difference give?",
+        choices=("About 6.01, like h = 0.01", "Almost exactly 6: smaller h is more accurate", "Exactly 0", "NaN or an error"),
+        answer=2,
+        explain=_reveal_cancellation,
+    )
+)
+
+
 @st.fragment
 def _lesson() -> None:
-    """Everything below the title: a control moved here reruns this, not the sidebar or the header."""
+    """The controls and everything they drive: moving one reruns this, not the header, question or code."""
     with st.container(border=True):
         left, middle, right = st.columns([2.2, 1, 3])
         text, analysis = function_input("Loss function", key="d_f", default="w**2", variables=(W,), container=left)
@@ -59,26 +81,6 @@ def _lesson() -> None:
         getattr(st, severity)("\n".join(f"- {s}" for s in sentences) if len(sentences) > 1 else sentences[0])
     if len(estimates) < len(dtypes):
         st.info("The complex step needs a complex number type; float16 and bfloat16 have none, so they show as unavailable.")
-
-    def _reveal_cancellation() -> None:
-        estimate = float(derivatives.finite_difference(parse_expression("w^2", (W,)), 3.0, 1e-17, variable=W))
-        st.markdown(
-            f"The computer's answer: **{estimate}**. In float64, 3.0 + 1e-17 rounds back to 3.0 "
-            f"(the gap between neighbouring floats at 3 is {ulp(3.0):.2e}), so f(w + h) − f(w) = 9 − 9 = 0 "
-            "and 0 / 1e-17 = 0. Smaller h was supposed to be *more* accurate; below the best h it is less, and here "
-            "it is completely wrong."
-        )
-        preset_button("Show it above", {"d_f": "w**2", "d_w": 3.0, "d_h": 1e-17, "d_method": "forward"}, key="d_q1_show")
-
-    predict.ask(
-        predict.Question(
-            key="d_q1",
-            prompt="Loss = w², w = 3, h = 1e-17 in float64 — what will the forward difference give?",
-            choices=("About 6.01, like h = 0.01", "Almost exactly 6: smaller h is more accurate", "Exactly 0", "NaN or an error"),
-            answer=2,
-            explain=_reveal_cancellation,
-        )
-    )
 
     tab_error, tab_scope, tab_secant, tab_exact, tab_direction = st.tabs(
         ["Error against h", "Under the microscope", "Secant vs tangent", "The exact derivative", "Which way is downhill?"],
@@ -144,22 +146,24 @@ def _lesson() -> None:
             )
             preset_button("Try it: Loss = (w − 4)² at w = 6", {"d_f": "(w-4)**2", "d_w": 6.0}, key="d_try_second")
 
-    show_code(
-        derivatives.finite_difference,
-        equivalent=(
-            "import numpy as np\n\n"
-            f"w, h = np.float64({w!r}), np.float64({h!r})\n"
-            "f = lambda w: w**2\n"
-            "print((f(w + h) - f(w)) / h)   # forward difference\n"
-            "print(2 * w)                   # the exact derivative\n\n"
-            "# PyTorch computes the exact derivative by backpropagation:\n"
-            "import torch\n"
-            f"w = torch.tensor({w!r}, requires_grad=True)\n"
-            "loss = w**2\n"
-            "loss.backward()\n"
-            "print(w.grad)   # tensor(6.) at w = 3"
-        ),
-    )
-
 
 _lesson()
+
+show_code(
+    derivatives.finite_difference,
+    equivalent=(
+        "import numpy as np\n\n"
+        "w = np.float64(3.0)\n"
+        "f = lambda w: w**2\n"
+        "for h in (0.01, 1e-17):\n"
+        "    print(h, (f(w + h) - f(w)) / h)   # forward difference: 6.009999999999849, then 0.0\n"
+        "print(2 * w)                          # the exact derivative: 6.0\n\n"
+        "# PyTorch computes the exact derivative by backpropagation:\n"
+        "import torch\n"
+        "w = torch.tensor(3.0, requires_grad=True)\n"
+        "loss = w**2\n"
+        "loss.backward()\n"
+        "print(w.grad)   # tensor(6.)"
+    ),
+    language_note="The course's example, Loss = w² at w = 3, in a few lines of numpy and PyTorch:",
+)
