@@ -2,8 +2,9 @@
 
 It speaks the app's own protocol (protobuf BackMsg / ForwardMsg on
 ``/_stcore/stream``): ask for a page, wait for the run to finish, set a
-widget's value and rerun. It renders nothing, so forty of them fit on a
-small machine where forty browser tabs would not.
+widget's value and rerun, only the widget's fragment as the browser does.
+It renders nothing, so forty of them fit on a small machine where forty
+browser tabs would not.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ class Widget:
     id: str
     kind: str  # the Element oneof name: number_input, slider, ...
     proto: object
+    fragment_id: str = ""  # the innermost st.fragment drawing it ("" outside any)
 
 
 @dataclass
@@ -67,14 +69,16 @@ class Session:
         else:
             raise ValueError(f"no setter for {widget.kind}")
         self.states[widget.id] = state
-        return await self._run()
+        # As the browser does: a widget inside a fragment reruns only that fragment.
+        return await self._run(widget.fragment_id)
 
-    async def _run(self) -> float:
+    async def _run(self, fragment_id: str = "") -> float:
         message = BackMsg()
         client = message.rerun_script
         client.query_string = ""
         client.page_name = self.page
         client.page_script_hash = self._page_hash
+        client.fragment_id = fragment_id
         client.widget_states.CopyFrom(WidgetStates(widgets=list(self.states.values())))
         start = time.perf_counter()
         await self._socket.send(message.SerializeToString())
@@ -105,4 +109,4 @@ class Session:
         widget_id = getattr(proto, "id", "")
         if widget_id and "-" in widget_id:
             key = widget_id.rsplit("-", 1)[-1]
-            self.widgets[key] = Widget(widget_id, kind, proto)
+            self.widgets[key] = Widget(widget_id, kind, proto, delta.fragment_id)
