@@ -108,66 +108,58 @@ def _lesson() -> None:
             bind="query-params",
         )
 
-        if tab_graph.open:
-            @st.fragment
-            def _backward_pass() -> None:
-                """One step of the backward pass at a time: the step control redraws only the graph."""
-                controls, story = st.columns([3, 2])
-                step = chain_lesson.step_control(key="c_step", steps=drawn.steps, container=controls)
-                story.markdown(chain_lesson.narration(key, step))
-                # Our own SVG (every text in it escaped); st.html would strip it.
-                st.markdown(chain_lesson.svg(
-                    key, step, presenting(),
-                    "The computational graph: each box is one operation with its forward value and its gradient; "
-                    "arrows carry the local derivatives back from the loss.",
-                ), unsafe_allow_html=True)
-                st.caption(
-                    "Blue boxes are inputs and weights; each box shows its operation, its forward **value** and its **grad** "
-                    "(∂L/∂node). Numbers on arrows are local derivatives ∂(node)/∂(input). The thick vermillion box is the node "
-                    "whose gradient is being finalised; the thick arrows are the paths its gradient arrives along. "
-                    "Numbers are written inside the operation that uses them."
-                )
-
-            with tab_graph:
-                _backward_pass()
+        @page.tab_fragment(tab_graph)
+        def _backward_pass() -> None:
+            """One step of the backward pass at a time: the step control redraws only the graph."""
+            controls, story = st.columns([3, 2])
+            step = chain_lesson.step_control(key="c_step", steps=drawn.steps, container=controls)
+            story.markdown(chain_lesson.narration(key, step))
+            # Our own SVG (every text in it escaped); st.html would strip it.
+            st.markdown(chain_lesson.svg(
+                key, step, presenting(),
+                "The computational graph: each box is one operation with its forward value and its gradient; "
+                "arrows carry the local derivatives back from the loss.",
+            ), unsafe_allow_html=True)
+            st.caption(
+                "Blue boxes are inputs and weights; each box shows its operation, its forward **value** and its **grad** "
+                "(∂L/∂node). Numbers on arrows are local derivatives ∂(node)/∂(input). The thick vermillion box is the node "
+                "whose gradient is being finalised; the thick arrows are the paths its gradient arrives along. "
+                "Numbers are written inside the operation that uses them."
+            )
 
         if tab_check.open:
             table = chain_lesson.gradient_check(key)
             tab_check.markdown(chain_lesson.check_sentence(table))
             tab_check.dataframe(chain_lesson.check_display(table), hide_index=True, width="stretch")
 
-        if tab_flow.open:
-            @st.fragment
-            def _vanishing() -> None:
-                """Gradients through a deep chain; its controls redraw only this tab."""
-                left, middle, right = st.columns([2, 2, 2])
-                layers = left.slider("Layers in the chain", min_value=1, max_value=chain_rule.MAX_LAYERS, value=30, key="c_layers",
-                                     bind="query-params")
-                activations = middle.pills("Activations", list(chain_rule.ACTIVATIONS), selection_mode="multi",
-                                           default=list(chain_rule.ACTIVATIONS), key="c_acts", bind="query-params")
-                scales = right.pills("Weights scaled by", chain_lesson.WEIGHT_SCALES, selection_mode="multi", default=[0.5, 1.0, 2.0],
-                                     format_func=lambda w: f"{w:g}", key="c_scales", bind="query-params")
-                if not activations or not scales:
-                    st.info("Pick at least one activation and one weight scale.")
-                else:
-                    flow_key = (layers, tuple(a for a in chain_rule.ACTIVATIONS if a in activations), tuple(sorted(scales)))
-                    charts.show(
-                        charts_chain.gradient_by_layer,
-                        key=flow_key,
-                        data=lambda: (chain_lesson.gradient_flow(*flow_key),),
-                        container=st,
-                        alt=chain_lesson.flow_alt(chain_lesson.gradient_flow(*flow_key)),
-                    )
-                st.markdown(
-                    "**What it means for training:** the gradient reaching an early layer is a product of one factor per later "
-                    "layer, so in a deep network it shrinks or grows exponentially — sigmoid factors are at most 0.25, and "
-                    "weights above 1 blow up — and the first layers either stop learning (vanishing) or take wild steps "
-                    "(exploding); this is why deep networks use ReLU, careful weight initialisation, normalisation and "
-                    "residual connections."
+        @page.tab_fragment(tab_flow)
+        def _vanishing() -> None:
+            """Gradients through a deep chain; its controls redraw only this tab."""
+            left, middle, right = st.columns([2, 2, 2])
+            layers = left.slider("Layers in the chain", min_value=1, max_value=chain_rule.MAX_LAYERS, value=30, key="c_layers",
+                                 bind="query-params")
+            activations = middle.pills("Activations", list(chain_rule.ACTIVATIONS), selection_mode="multi",
+                                       default=list(chain_rule.ACTIVATIONS), key="c_acts", bind="query-params")
+            scales = right.pills("Weights scaled by", chain_lesson.WEIGHT_SCALES, selection_mode="multi", default=[0.5, 1.0, 2.0],
+                                 format_func=lambda w: f"{w:g}", key="c_scales", bind="query-params")
+            if not activations or not scales:
+                st.info("Pick at least one activation and one weight scale.")
+            else:
+                flow_key = (layers, tuple(a for a in chain_rule.ACTIVATIONS if a in activations), tuple(sorted(scales)))
+                charts.show(
+                    charts_chain.gradient_by_layer,
+                    key=flow_key,
+                    data=lambda: (chain_lesson.gradient_flow(*flow_key),),
+                    container=st,
+                    alt=chain_lesson.flow_alt(chain_lesson.gradient_flow(*flow_key)),
                 )
-
-            with tab_flow:
-                _vanishing()
+            st.markdown(
+                "**What it means for training:** the gradient reaching an early layer is a product of one factor per later "
+                "layer, so in a deep network it shrinks or grows exponentially — sigmoid factors are at most 0.25, and "
+                "weights above 1 blow up — and the first layers either stop learning (vanishing) or take wild steps "
+                "(exploding); this is why deep networks use ReLU, careful weight initialisation, normalisation and "
+                "residual connections."
+            )
 
     _backprop()
 

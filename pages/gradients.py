@@ -138,71 +138,63 @@ def _lesson() -> None:
         )
         notes.markdown(cg.steepest_notes(grad))
 
-    if tab_linear.open:
-        @st.fragment
-        def _linear_model() -> None:
-            """The linear model's own data and line; its controls redraw only this tab."""
-            controls = st.columns(4)
-            seed = controls[0].number_input("Data seed", key="g_seed", value=0, min_value=0, max_value=10_000, step=1,
-                                            bind="query-params")
-            noise = controls[1].select_slider("Noise", cg.NOISES, value=1.0, key="g_noise", bind="query-params")
-            m = controls[2].number_input("Slope m", key="g_m", value=0.0, min_value=-1e3, max_value=1e3, step=0.1,
-                                         bind="query-params")
-            c = controls[3].number_input("Intercept c", key="g_c", value=0.0, min_value=-1e3, max_value=1e3, step=0.1,
-                                         bind="query-params")
-            sse_source, sse_box = cg.sse_source_and_box(seed, noise)
-            sse = cg.surface(sse_source)
-            sse_value, sse_grad = cg.at_point(sse_source, (m, c))
-            st.markdown(cg.linear_sentence(sse_source, (m, c), sse_value, sse_grad))
-            fit, surface_chart = st.columns(2)
+    @page.tab_fragment(tab_linear)
+    def _linear_model() -> None:
+        """The linear model's own data and line; its controls redraw only this tab."""
+        controls = st.columns(4)
+        seed = controls[0].number_input("Data seed", key="g_seed", value=0, min_value=0, max_value=10_000, step=1,
+                                        bind="query-params")
+        noise = controls[1].select_slider("Noise", cg.NOISES, value=1.0, key="g_noise", bind="query-params")
+        m = controls[2].number_input("Slope m", key="g_m", value=0.0, min_value=-1e3, max_value=1e3, step=0.1,
+                                     bind="query-params")
+        c = controls[3].number_input("Intercept c", key="g_c", value=0.0, min_value=-1e3, max_value=1e3, step=0.1,
+                                     bind="query-params")
+        sse_source, sse_box = cg.sse_source_and_box(seed, noise)
+        sse = cg.surface(sse_source)
+        sse_value, sse_grad = cg.at_point(sse_source, (m, c))
+        st.markdown(cg.linear_sentence(sse_source, (m, c), sse_value, sse_grad))
+        fit, surface_chart = st.columns(2)
+        charts.show(
+            gcharts.line_fit, key=(seed, noise), data=lambda: (cg.linear_data(seed, noise),),
+            params={"lm": m, "lc": c}, container=fit,
+            alt=f"The data points, the line y = {m:g}·x + {c:g}, and each point's error as a dashed vertical segment.",
+        )
+        sse_map = cg.contour_map(sse_source, sse_box)
+        charts.show(
+            gcharts.contour_map, key=(sse_source, sse_box),
+            data=lambda: (sse_map.heat, sse_map.lines, sse_map.arrows, len(sse_map.levels), sse_box, sse.variables, "sse_"),
+            params=gcharts.point_params((m, c), sse_grad, sse_box, prefix="sse_"), container=surface_chart,
+            alt=f"The sum of squared errors over (m, c): a bowl whose lowest point is the best line, with (m, c) = ({m:g}, {c:g}) marked.",
+        )
+        for column, axis in zip(st.columns(2), (0, 1)):
+            fixed, low, high = (m, c)[1 - axis], *sse_box[axis]
             charts.show(
-                gcharts.line_fit, key=(seed, noise), data=lambda: (cg.linear_data(seed, noise),),
-                params={"lm": m, "lc": c}, container=fit,
-                alt=f"The data points, the line y = {m:g}·x + {c:g}, and each point's error as a dashed vertical segment.",
+                gcharts.slice_chart, key=(sse_source, axis, fixed, low, high),
+                data=lambda: (cg.slice_curve(sse_source, axis, fixed, low, high), *cg.slice_labels(sse, axis, fixed), f"p{axis}"),
+                params=cg.slice_params(axis, (m, c), sse_value, sse_grad, prefix=f"p{axis}"), container=column,
+                alt=cg.slice_alt(sse, axis, (m, c), sse_grad),
             )
-            sse_map = cg.contour_map(sse_source, sse_box)
-            charts.show(
-                gcharts.contour_map, key=(sse_source, sse_box),
-                data=lambda: (sse_map.heat, sse_map.lines, sse_map.arrows, len(sse_map.levels), sse_box, sse.variables, "sse_"),
-                params=gcharts.point_params((m, c), sse_grad, sse_box, prefix="sse_"), container=surface_chart,
-                alt=f"The sum of squared errors over (m, c): a bowl whose lowest point is the best line, with (m, c) = ({m:g}, {c:g}) marked.",
-            )
-            for column, axis in zip(st.columns(2), (0, 1)):
-                fixed, low, high = (m, c)[1 - axis], *sse_box[axis]
-                charts.show(
-                    gcharts.slice_chart, key=(sse_source, axis, fixed, low, high),
-                    data=lambda: (cg.slice_curve(sse_source, axis, fixed, low, high), *cg.slice_labels(sse, axis, fixed), f"p{axis}"),
-                    params=cg.slice_params(axis, (m, c), sse_value, sse_grad, prefix=f"p{axis}"), container=column,
-                    alt=cg.slice_alt(sse, axis, (m, c), sse_grad),
-                )
-            st.caption("Each weight gets its own update from its own partial: m moves by −lr·∂SSE/∂m and c by "
-                       "−lr·∂SSE/∂c, so descent does not walk straight at the bottom of the bowl.")
+        st.caption("Each weight gets its own update from its own partial: m moves by −lr·∂SSE/∂m and c by "
+                   "−lr·∂SSE/∂c, so descent does not walk straight at the bottom of the bowl.")
 
-        with tab_linear:
-            _linear_model()
-
-    if tab_many.open:
-        @st.fragment
-        def _many_weights() -> None:
-            """A loss of up to six weights; its inputs redraw only this tab."""
-            many_text, many = function_input("Loss of up to six weights w1 … w6", key="g_many", default=cg.MANY_DEFAULT,
-                                             variables=cg.WEIGHTS, container=st)
-            if many is None:
-                st.error("The loss could not be analysed just now; reload the page in a moment.")
-                st.stop()
-            weights = tuple(
-                column.number_input(name, key=f"g_{name}", value=default, step=0.5, min_value=-1e6, max_value=1e6,
-                                    bind="query-params")
-                for column, name, default in zip(st.columns(len(cg.WEIGHTS)), cg.WEIGHTS, cg.MANY_POINT)
-            )
-            table = cg.partials_table(many_text, cg.WEIGHTS, weights)
-            st.latex(cg.many_latex(table))
-            st.dataframe(cg.many_display(table), hide_index=True, width="stretch")
-            st.caption("Every weight gets its own partial, and gradient descent updates each weight with its own: "
-                       "wᵢ ← wᵢ − lr·∂L/∂wᵢ. Weights that do not appear in L have partial 0 and are left out.")
-
-        with tab_many:
-            _many_weights()
+    @page.tab_fragment(tab_many)
+    def _many_weights() -> None:
+        """A loss of up to six weights; its inputs redraw only this tab."""
+        many_text, many = function_input("Loss of up to six weights w1 … w6", key="g_many", default=cg.MANY_DEFAULT,
+                                         variables=cg.WEIGHTS, container=st)
+        if many is None:
+            st.error("The loss could not be analysed just now; reload the page in a moment.")
+            st.stop()
+        weights = tuple(
+            column.number_input(name, key=f"g_{name}", value=default, step=0.5, min_value=-1e6, max_value=1e6,
+                                bind="query-params")
+            for column, name, default in zip(st.columns(len(cg.WEIGHTS)), cg.WEIGHTS, cg.MANY_POINT)
+        )
+        table = cg.partials_table(many_text, cg.WEIGHTS, weights)
+        st.latex(cg.many_latex(table))
+        st.dataframe(cg.many_display(table), hide_index=True, width="stretch")
+        st.caption("Every weight gets its own partial, and gradient descent updates each weight with its own: "
+                   "wᵢ ← wᵢ − lr·∂L/∂wᵢ. Weights that do not appear in L have partial 0 and are left out.")
 
     show_code(
         gradients.numeric_gradient,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
@@ -26,3 +28,19 @@ def header(title: str, intro: str) -> None:
     _through_entry_point()
     st.title(title)
     st.markdown(intro)
+
+
+def tab_fragment(tab) -> Callable[[Callable[[], None]], Callable[[], None]]:
+    """Decorator: draw the function in `tab` now, as a fragment, if the tab is open.
+
+    The controls it draws then rerun only that tab's content, and a closed
+    tab costs nothing.
+    """
+
+    def draw(body: Callable[[], None]) -> Callable[[], None]:
+        if tab.open:
+            with tab:
+                st.fragment(body)()
+        return body
+
+    return draw
