@@ -22,6 +22,13 @@ page.header(
 )
 
 
+def _statuses(runs: dict) -> None:
+    """One line per run: converged, still going, or diverged, in its severity's colour."""
+    for label, r in runs.items():
+        severity, sentence = cd.status_line(label, r)
+        getattr(st, severity)(sentence)
+
+
 @st.fragment
 def _lesson() -> None:
     """Everything below the title: a control moved here reruns this, not the sidebar or the header."""
@@ -110,9 +117,7 @@ def _lesson() -> None:
             f"at h = {format_step(h)} in {', '.join(dtypes) or 'no precision'} it "
             + ", ".join(f"{r.status}" for r in list(runs.values())[1:]) + ".",
         )
-        for label, r in runs.items():
-            severity, sentence = cd.status_line(label, r)
-            getattr(st, severity)(sentence)
+        _statuses(runs)
         st.caption(
             "For w² these are the very weights an NVIDIA H100 computes with PyTorch in each precision, bit for bit "
             "(checked against a GPU reference). In float32 the loop already dies at h = 1e-8: 3 + 1e-8 rounds to 3."
@@ -208,9 +213,7 @@ def _lesson() -> None:
                     st.rerun(scope="app")
 
             watch()
-            for label, r in runs.items():
-                severity, sentence = cd.status_line(label, r)
-                getattr(st, severity)(sentence)
+            _statuses(runs)
             st.caption("Black crosses: the catalogue's minima (and saddle points). Each optimizer follows "
                        "torch.optim's update rule with its defaults; the code below runs the same loop in PyTorch.")
 
@@ -260,9 +263,7 @@ def _lesson() -> None:
             alt="The sum of squared errors over (m, c) with the full-batch path walking smoothly to the bottom and the "
             "mini-batch path wandering around it.",
         )
-        for label, r in runs.items():
-            severity, sentence = cd.status_line(label, r)
-            getattr(st, severity)(sentence)
+        _statuses(runs)
         st.caption(
             "A mini-batch gradient uses a few points, shuffled each epoch, scaled up to the whole dataset: cheaper "
             "and noisy, so the path wanders and never settles exactly — which is why training lowers the learning rate "

@@ -36,6 +36,9 @@ _CURRENT_FILL = "#FCE3CC"  # light vermillion
 _DONE_TEXT = OKABE_ITO["blue"]
 _PENDING_TEXT = "#6B6B6B"
 _HIGHLIGHT = OKABE_ITO["vermillion"]
+_EDGE = "#777777"
+_OUTLINE = "#444444"
+_SECONDARY_TEXT = "#555555"  # node names beside their operation, row labels
 
 
 @dataclass(frozen=True)
@@ -274,7 +277,7 @@ def _text(x: float, y: float, parts: tuple[str, str], font: float, colour: str, 
         spans.append(f'<tspan font-weight="bold">{bold}</tspan>')
     if plain:
         style = ' font-style="italic"' if italic else ""
-        fill = ' fill="#555555"' if bold else ""
+        fill = f' fill="{_SECONDARY_TEXT}"' if bold else ""
         spans.append(f'<tspan{style}{fill}>{"  " if bold else ""}{plain}</tspan>')
     return (f'<text x="{x:.1f}" y="{y:.1f}" font-size="{font}" text-anchor="middle" fill="{colour}" '
             f'xml:space="preserve">{"".join(spans)}</text>')
@@ -306,7 +309,7 @@ def graph_svg(graph: Graph, step: int = 0, theme: Theme = NORMAL, view: View | N
             continue
         hot = current is not None and edge.source == current
         path, lx, ly = _edge_path(boxes[edge.source], boxes[edge.target], rows, (edge.source, edge.target) in neighbours)
-        colour, width, marker = (_HIGHLIGHT, 3.5, "hot") if hot else ("#777777", 1.3, "cold")
+        colour, width, marker = (_HIGHLIGHT, 3.5, "hot") if hot else (_EDGE, 1.3, "cold")
         parts.append(f'<path d="{path}" fill="none" stroke="{colour}" stroke-width="{width}" '
                      f'marker-end="url(#bp-{marker})"/>')
         weight = ' font-weight="bold"' if hot else ""
@@ -315,10 +318,10 @@ def graph_svg(graph: Graph, step: int = 0, theme: Theme = NORMAL, view: View | N
     for i, box in boxes.items():
         node = graph.nodes[i]
         fill = _CURRENT_FILL if i == current else _FILL[node.kind]
-        stroke, width = (_HIGHLIGHT, 4) if i == current else ("#444444", 1.2)
+        stroke, width = (_HIGHLIGHT, 4) if i == current else (_OUTLINE, 1.2)
         if i == graph.output.id:  # the output: a double outline
             parts.append(f'<rect x="{box.x - 4:.1f}" y="{box.y - 4:.1f}" width="{box.w + 8:.1f}" '
-                         f'height="{box.h + 8:.1f}" rx="12" fill="none" stroke="#444444" stroke-width="1.2"/>')
+                         f'height="{box.h + 8:.1f}" rx="12" fill="none" stroke="{_OUTLINE}" stroke-width="1.2"/>')
         parts.append(f'<rect x="{box.x:.1f}" y="{box.y:.1f}" width="{box.w:.1f}" height="{box.h:.1f}" rx="9" '
                      f'fill="{fill}" stroke="{stroke}" stroke-width="{width}"/>')
         head, value, gradient = _lines(graph, node, view, adjoints[i])
@@ -331,7 +334,7 @@ def graph_svg(graph: Graph, step: int = 0, theme: Theme = NORMAL, view: View | N
     if rows:  # the row labels, above each row
         for r in sorted({view.rows[i] for i in boxes}):
             top = min(box.y for i, box in boxes.items() if view.rows[i] == r)
-            parts.append(f'<text x="0" y="{top - 0.9 * font:.1f}" font-size="{font * 0.9:.1f}" fill="#555555" '
+            parts.append(f'<text x="0" y="{top - 0.9 * font:.1f}" font-size="{font * 0.9:.1f}" fill="{_SECONDARY_TEXT}" '
                          f'font-weight="bold">{html.escape(view.row_labels[r])}</text>')
     margin = 6
     left = min(b.x for b in boxes.values()) - margin
@@ -342,7 +345,7 @@ def graph_svg(graph: Graph, step: int = 0, theme: Theme = NORMAL, view: View | N
     arrows = "".join(
         f'<marker id="bp-{name}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="{size}" markerHeight="{size}" '
         f'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="{colour}"/></marker>'
-        for name, colour, size in (("cold", "#777777", 7), ("hot", _HIGHLIGHT, 4.5))
+        for name, colour, size in (("cold", _EDGE, 7), ("hot", _HIGHLIGHT, 4.5))
     )
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{left:.1f} {top:.1f} {w:.1f} {h:.1f}" role="img" '
