@@ -20,6 +20,7 @@ cancellation at all; it needs a complex type, which float16 and bfloat16 lack.
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -60,6 +61,12 @@ __all__ = [
     "model_table",
     "secant_and_tangent",
     "secant_point",
+    "runs",
+    "NOT_ANALYTIC",
+    "analytic",
+    "Slope",
+    "SLOPE_KINDS",
+    "slope_at",
 ]
 
 #: Finite-difference methods, with the formula each computes.
@@ -77,6 +84,16 @@ ORDER = {"forward": 1, "backward": 1, "central": 2, "complex-step": 2}
 def derivative(expr: sympy.Expr, variable: str = "x") -> sympy.Expr:
     """The exact derivative d expr / d variable (sympy)."""
     return sympy.diff(expr, symbol(variable))
+
+
+#: Functions with no complex-analytic extension: Im f(x + ih) / h says nothing about their slope
+#: (numpy's abs of a complex number is its modulus, a real number, so the estimate is 0).
+NOT_ANALYTIC = (sympy.Abs, sympy.sign, sympy.Heaviside, sympy.DiracDelta, sympy.Max, sympy.Min)
+
+
+def analytic(expr: sympy.Expr) -> bool:
+    """Whether the complex-step method applies: no abs, sign, relu, max or min inside `expr`."""
+    return not expr.has(*NOT_ANALYTIC)
 
 
 def _check_method(method: str, dtype: str) -> None:
@@ -174,7 +191,7 @@ def error_sweep(
     frames = []
     for dtype in dtypes:
         for method in methods:
-            if method == "complex-step" and dtype not in COMPLEX_DTYPES:
+            if not runs(expr, method, dtype):
                 continue
             estimate = finite_difference(
                 expr, x, steps, method=method, dtype=dtype, variable=variable
@@ -193,7 +210,15 @@ def error_sweep(
                     }
                 )
             )
+    if not frames:
+        return pd.DataFrame(columns=["dtype", "method", "h", "estimate", "error", "outcome"])
     return pd.concat(frames, ignore_index=True)
+
+
+def runs(expr: sympy.Expr, method: str, dtype: str) -> bool:
+    """Whether `method` can estimate the slope of `expr` in `dtype` (the complex step needs both a complex type
+    and an analytic function)."""
+    return method != "complex-step" or (dtype in COMPLEX_DTYPES and analytic(expr))
 
 
 def _outcomes(estimate: np.ndarray, exact: float) -> np.ndarray:
@@ -326,7 +351,7 @@ def estimates_table(
     exact = _exact_value(expr, variable, x)
     rows = []
     for dtype in dtypes:
-        if method == "complex-step" and dtype not in COMPLEX_DTYPES:
+        if not runs(expr, method, dtype):
             rows.append({"dtype": dtype, "estimate": np.nan, "error": np.nan, "outcome": "unavailable"})
             continue
         estimate = float(finite_difference(expr, x, h, method=method, dtype=dtype, variable=variable))
@@ -465,7 +490,7 @@ def error_models(
         error_model(expr, x, method=method, dtype=dtype, variable=variable)
         for dtype in dtypes
         for method in methods
-        if not (method == "complex-step" and dtype not in COMPLEX_DTYPES)
+        if runs(expr, method, dtype)
     )
 
 
@@ -521,3 +546,185 @@ def secant_point(expr: sympy.Expr, x: float, h: float, *, variable: str = "x") -
     """(x + h, f(x + h)) in float64, the far end of the secant."""
     with np.errstate(all="ignore"):
         return x + h, float(_compiled(expr, variable, "float64")(np.float64(x + h)))
+
+
+# --- does the derivative exist here? ------------------------------------------------
+
+#: What the exact derivative at a point can be: a real finite number ("fine"), or why not.
+SLOPE_KINDS = ("fine", "outside", "edge", "pole", "infinite", "kink", "jump", "undefined", "unknown")
+
+_WORKING_DIGITS = 50  # digits for the point and its neighbours; the offsets (2^-80) leave 26 of them
+
+
+@dataclass(frozen=True)
+class Slope:
+    """Whether d expr / d variable at a point is a real, finite number, and if not, why.
+
+    kind:
+      "fine"       it is; `value` is it in float64 (±inf only when it is too large for float64:
+                   `overflow` is then True)
+      "outside"    f itself is not a real number here (log of a negative, sqrt of a negative)
+      "edge"       f is defined on one side only (sqrt(x) at 0 from the left): `left`/`right`
+                   holds the side that exists
+      "pole"       f is infinite here (1/x at 0)
+      "infinite"   f is finite but its tangent is vertical (cbrt-like, sqrt(x) at 0)
+      "kink"       f is continuous, but the slopes on the left and right differ (relu, abs at 0)
+      "jump"       f jumps here (sign at 0): no slope at all
+      "undefined"  f has no value here, not even an infinite one (sin(1/x) at 0)
+      "unknown"    the symbolic work did not finish in time (the app's bounded worker says so)
+    pytorch: what autograd returns at this point under PyTorch's documented conventions
+    (relu'(0) = 0, abs'(0) = sign(0) = 0, sign' = 0), when f's only non-smooth parts are those.
+    """
+
+    kind: str
+    value: float
+    left: float | None = None
+    right: float | None = None
+    pytorch: float | None = None
+    overflow: bool = False
+    magnitude: str = ""  # the value to 4 digits as text, for one too large for float64 ('1.0e+596')
+
+    @property
+    def exists(self) -> bool:
+        return self.kind == "fine"
+
+
+def _switches(expr: sympy.Expr) -> list[sympy.Expr]:
+    """The expressions whose zeros are where `expr` may fail to be smooth: |g|, sign g, max/min ties."""
+    found = []
+    for atom in expr.atoms(sympy.Abs, sympy.sign, sympy.Heaviside, sympy.DiracDelta):
+        found.append(atom.args[0])
+    for atom in expr.atoms(sympy.Max, sympy.Min):
+        args = atom.args
+        found.extend(a - b for i, a in enumerate(args) for b in args[i + 1:])
+    return found
+
+
+def _named_kinks_only(expr: sympy.Expr) -> bool:
+    """True when every non-smooth part is relu (max(0, g)), abs or sign, whose PyTorch gradients are documented."""
+    for atom in expr.atoms(sympy.Max, sympy.Min):
+        if not (isinstance(atom, sympy.Max) and len(atom.args) == 2 and sympy.S.Zero in atom.args):
+            return False
+    return True
+
+
+def _pytorch_derivative(d: sympy.Expr) -> sympy.Expr:
+    """The derivative with autograd's values at the kinks: relu'(0) = 0 (Heaviside(0) = 0), sign' = 0."""
+    d = d.replace(sympy.Heaviside, lambda a, *rest: sympy.Heaviside(a, 0))
+    return d.replace(sympy.DiracDelta, lambda *a: sympy.S.Zero)
+
+
+def _at(expr: sympy.Expr, x: sympy.Symbol, value: sympy.Float) -> sympy.Expr:
+    """expr at x = value, evaluated with sympy Floats of `_WORKING_DIGITS` digits (never an exact blow-up)."""
+    return sympy.sympify(expr.xreplace({x: value}))  # expr is a sympy object: no text is parsed
+
+
+def _classify(number: sympy.Expr) -> str:
+    """"real", "complex", "infinite" or "nan" for a number that sympy evaluated."""
+    if number.has(sympy.nan):
+        return "nan"
+    if number.has(sympy.zoo, sympy.oo, -sympy.oo) or number.has(sympy.DiracDelta):
+        return "infinite"
+    value = complex(sympy.N(number, 20)) if not number.is_real else None
+    if value is not None and value.imag != 0:
+        return "complex"
+    return "real"
+
+
+def _magnitude(number: sympy.Expr) -> str:
+    """A number too large for float64, to 4 significant digits: '2.726e+347'."""
+    import mpmath
+
+    return mpmath.nstr(sympy.re(sympy.N(number, 20))._to_mpmath(80), 4, min_fixed=0, max_fixed=0)
+
+
+def _float(number: sympy.Expr) -> float:
+    return float(sympy.re(sympy.N(number, 20)))
+
+
+def slope_at(expr: sympy.Expr, x: float, variable: str = "x", at: dict[str, float] | None = None) -> Slope:
+    """Decide whether the exact derivative of `expr` in `variable` at `x` exists, and what it is.
+
+    `at` fixes the other variables (a partial derivative is the derivative of a one-variable slice).
+    The point is taken as the exact real number the float `x` is, and everything is evaluated
+    with 50-digit sympy Floats, so rounding cannot fake a kink or hide one. A point is a kink when
+    the argument of abs, sign, Heaviside or a max/min tie is zero there; its one-sided slopes are
+    the derivative at x ∓ 2^-64·max(1, |x|), where the function is smooth.
+    Symbolic work: the app runs it in the bounded worker.
+    """
+    v = symbol(variable)
+    if at:
+        expr = expr.xreplace({symbol(k): sympy.Float(val, _WORKING_DIGITS) for k, val in at.items() if k != variable})
+    d = sympy.diff(expr, v)
+    point = sympy.Float(x, _WORKING_DIGITS)
+    value = _classify(_at(expr, v, point))
+    if value == "nan":
+        return Slope("undefined", np.nan)
+    if value == "infinite":
+        return Slope("pole", np.nan)
+    if value == "complex":
+        return Slope("outside", np.nan)
+
+    if any(_at(g, v, point).is_zero for g in _switches(expr)):
+        return _from_sides(expr, d, v, point, x)
+    slope = _at(d, v, point)
+    if _classify(slope) == "real":
+        value = _float(slope)
+        if not np.isfinite(value):
+            return Slope("fine", value, overflow=True, magnitude=_magnitude(slope))
+        return Slope("fine", value)
+    return _from_sides(expr, d, v, point, x)  # sympy's formula fails here: look at each side
+
+
+def _side_slope(expr, v, point, f_here, side: int, x: float) -> float | None | str:
+    """The one-sided slope (f(x ± δ) − f(x)) / ±δ in 50 digits, ±inf if it grows as δ shrinks.
+
+    None where f is not real on that side; "jump" where f does not approach f(x).
+    Two offsets, 2^-64 and 2^-80 times max(1, |x|): a finite one-sided slope gives the same
+    number at both (to about 1e-19 relative), a vertical tangent a larger one at the smaller offset,
+    and a jump the same rise at both.
+    """
+    scale = max(1.0, abs(x))
+    rises, secants = [], []
+    for offset in (2.0**-64, 2.0**-80):
+        delta = sympy.Float(side * offset * scale, _WORKING_DIGITS)
+        f_side = _at(expr, v, point + delta)
+        if _classify(f_side) != "real":
+            return None
+        rises.append(_float(f_side - f_here))
+        secants.append(rises[-1] / float(delta))
+    # Continuous: the rise shrinks with the offset (by 2^-16 for a slope, 2^-5.3 for a cube root).
+    if abs(rises[1]) > 1e-12 * max(1.0, abs(_float(f_here))) and abs(rises[1]) > 0.5 * abs(rises[0]):
+        return "jump"
+    far, near = secants
+    if abs(near - far) <= 1e-6 * max(1.0, abs(far)):
+        return near if abs(near) > 1e-12 else 0.0
+    return math.copysign(math.inf, near)
+
+
+def _from_sides(expr, d, v, point, x: float) -> Slope:
+    """Kinks, jumps, vertical tangents and ends of the domain, from the slopes on each side."""
+    f_here = _at(expr, v, point)
+    left, right = (_side_slope(expr, v, point, f_here, side, x) for side in (-1, 1))
+    pytorch = _pytorch_value(expr, d, v, point)
+    if "jump" in (left, right):
+        return Slope("jump", np.nan, pytorch=pytorch)
+    if left is None and right is None:
+        return Slope("undefined", np.nan)
+    if left is None or right is None:
+        return Slope("edge", np.nan, left=left, right=right, pytorch=pytorch)
+    if math.isinf(left) and left == right:
+        return Slope("infinite", np.nan, left=left, right=right)
+    scale = max(1.0, abs(left), abs(right))
+    if math.isinf(left) or math.isinf(right) or abs(left - right) > 1e-9 * scale:
+        return Slope("kink", np.nan, left=left, right=right, pytorch=pytorch)
+    exact = _at(d, v, point)
+    close = _classify(exact) == "real" and abs(_float(exact) - right) <= 1e-9 * scale
+    return Slope("fine", _float(exact) if close else right, pytorch=pytorch)
+
+
+def _pytorch_value(expr, d, v, point) -> float | None:
+    if not _named_kinks_only(expr) or not _switches(expr):
+        return None
+    value = _at(_pytorch_derivative(d), v, point)
+    return _float(value) if _classify(value) == "real" else None

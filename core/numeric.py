@@ -143,7 +143,7 @@ def fold_constant(expr: sympy.Expr) -> float:
     if expr.is_Add:
         return math.fsum(args) if all(map(math.isfinite, args)) else sum(args)
     if expr.is_Mul:
-        return _call(math.prod, args)
+        return _call(lambda *factors: math.prod(factors), *args)
     if expr.is_Pow:
         return _power(*args)
     if isinstance(expr, (sympy.Max, sympy.Min)):

@@ -1,5 +1,7 @@
 """Lesson 1 — Derivatives: the slope as rise over run, and why it breaks."""
 
+import math
+
 import streamlit as st
 
 from core import derivatives
@@ -56,7 +58,8 @@ def _lesson() -> None:
         method = segmented(right, "Method", list(METHODS), default="forward", key="d_method")
 
     expr = analysis.expr
-    exact = derivatives.exact_slope(expr, w, W)
+    slope = cached.slope(text, (W,), W, (w,))
+    exact = slope.value if slope.exists else math.nan
     if not dtypes:
         st.info("Pick at least one precision above to compare its estimate with the exact slope.")
         st.stop()
@@ -64,12 +67,12 @@ def _lesson() -> None:
     # Headline: the exact slope, then each precision's estimate and its error.
     table = derivatives.estimates_table(expr, w, h, dtypes=dtypes, method=method, variable=W)
     columns = st.columns(len(dtypes) + 1)
-    columns[0].metric("Exact slope (calculus)", explain.number(exact), help=f"d/d{W} of {text}, from sympy, at {W} = {w:g}")
+    columns[0].metric("Exact slope (calculus)", explain.slope_label(slope), help=f"d/d{W} of {text}, from sympy, at {W} = {w:g}")
     for column, row in zip(columns[1:], table.itertuples()):
         column.metric(
             f"{row.dtype} estimate",
             "unavailable" if row.outcome == "unavailable" else explain.number(row.estimate, row.dtype),
-            delta=None if row.outcome == "unavailable" else f"error {explain.error(row.error)}",
+            delta=None if row.outcome == "unavailable" or not slope.exists else f"error {explain.error(row.error)}",
             delta_color="off",
             delta_arrow="off",
             help=f"{method} difference with h = {format_step(h)}, every operation rounded to {row.dtype}",
@@ -77,10 +80,13 @@ def _lesson() -> None:
 
     scopes = {d: derivatives.microscope(expr, w, h, dtype=d, variable=W) for d in dtypes}
     estimates = {row.dtype: row.estimate for row in table.itertuples() if row.outcome != "unavailable"}
-    for severity, sentences in explain.verdicts(scopes.values(), exact, W, method, estimates).items():
-        getattr(st, severity)("\n".join(f"- {s}" for s in sentences) if len(sentences) > 1 else sentences[0])
+    if slope.exists:
+        for severity, sentences in explain.verdicts(scopes.values(), exact, W, method, estimates).items():
+            getattr(st, severity)("\n".join(f"- {s}" for s in sentences) if len(sentences) > 1 else sentences[0])
+    else:
+        st.warning(" ".join(filter(None, [explain.no_slope(slope, text, W, w), explain.estimates_what(slope, method)])))
     if len(estimates) < len(dtypes):
-        st.info("The complex step needs a complex number type; float16 and bfloat16 have none, so they show as unavailable.")
+        st.info(explain.unavailable(method, analytic=derivatives.analytic(expr)))
 
     tab_error, tab_scope, tab_secant, tab_exact, tab_direction = st.tabs(
         ["Error against h", "Under the microscope", "Secant vs tangent", "The exact derivative", "Which way is downhill?"],
@@ -89,7 +95,11 @@ def _lesson() -> None:
         bind="query-params",
     )
 
-    if tab_error.open:
+    if tab_error.open and not estimates:
+        tab_error.info("No precision chosen can run this method, so there is no error to draw.")
+    elif tab_error.open and not slope.exists:
+        tab_error.info("There is no exact slope here to measure the estimates' error against; move the point.")
+    elif tab_error.open:
         sweep_key = (text, (W,), w, tuple(dtypes), (method,))
         charts.show(
             charts.error_vs_h,
@@ -134,12 +144,15 @@ def _lesson() -> None:
             for step in cached.derivation(text, W):
                 st.markdown(f"*{step.rule}*")
                 st.latex(step.latex)
-            st.latex(rf"f'({w:g}) = {explain.number(exact)}")
-            st.markdown("No h, no subtraction, no cancellation: the exact derivative is the same in every precision.")
+            if slope.exists:
+                st.latex(rf"f'({w:g}) = {explain.number(exact)}")
+                st.markdown("No h, no subtraction, no cancellation: the exact derivative is the same in every precision.")
+            else:
+                st.markdown(explain.no_slope(slope, text, W, w))
 
     if tab_direction.open:
         with tab_direction:
-            st.markdown(explain.direction_sentence(exact, W))
+            st.markdown(explain.direction_sentence(exact, W) if slope.exists else explain.no_slope(slope, text, W, w))
             st.markdown(
                 "The sign of the slope is the compass. A second example from the course: "
                 "Loss = (w − 4)² at w = 6 has slope 2(w − 4) = 4, positive, so decrease w."

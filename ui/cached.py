@@ -76,6 +76,17 @@ def analyse(text: str, variables: tuple[str, ...]) -> Parsed:
 _TIMEOUT_MESSAGE = f"working this out took longer than {SYMBOLIC_TIMEOUT:g} s and was stopped; try a simpler function"
 
 
+@st.cache_resource(max_entries=1024, show_spinner=False)
+def slope(text: str, variables: tuple[str, ...], variable: str, point: tuple[float, ...]) -> derivatives.Slope:
+    """Whether the exact derivative of `text` in `variable` at `point` (one value per variable) exists, bounded."""
+    expr = analyse(text, variables).analysis.expr
+    values = dict(zip(variables, point))
+    try:
+        return run_bounded(derivatives.slope_at, expr, values[variable], variable, values, timeout=SYMBOLIC_TIMEOUT)
+    except (SymbolicTimeout, ValueError, TypeError, ArithmeticError, RecursionError):
+        return derivatives.Slope("unknown", math.nan)
+
+
 @st.cache_data(max_entries=256, show_spinner=False)
 def error_sweep(text: str, variables: tuple[str, ...], x: float, dtypes: tuple[str, ...], methods: tuple[str, ...]) -> pd.DataFrame:
     expr = analyse(text, variables).analysis.expr

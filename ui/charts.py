@@ -54,6 +54,12 @@ def _log_ticks(low: float, high: float) -> list[float]:
     return [10.0**k for k in range(math.floor(math.log10(low)), math.ceil(math.log10(high)) + 1, 2)]
 
 
+def _decade(value: float, shift: int) -> float:
+    """The power of ten `shift` decades beyond `value`'s own, kept inside float64's range (1e-300 .. 1e300)."""
+    exponent = (math.floor if shift < 0 else math.ceil)(math.log10(value)) + shift
+    return 10.0 ** min(max(exponent, -300), 300)
+
+
 def error_vs_h(sweep: pd.DataFrame, model: pd.DataFrame, best: pd.DataFrame) -> alt.LayerChart:
     """Log-log error against h: the V of truncation against round-off.
 
@@ -65,8 +71,8 @@ def error_vs_h(sweep: pd.DataFrame, model: pd.DataFrame, best: pd.DataFrame) -> 
     dtypes = list(dict.fromkeys(sweep["dtype"]))
     finite = sweep["error"].replace([np.inf, -np.inf], np.nan)
     positive = finite[finite > 0]
-    low = max(10 ** (math.floor(math.log10(positive.min())) - 2), 1e-300) if len(positive) else 1e-18
-    high = 10 ** (math.ceil(math.log10(positive.max())) + 2) if len(positive) else 1e2
+    low = _decade(positive.min(), -2) if len(positive) else 1e-18
+    high = _decade(positive.max(), +2) if len(positive) else 1e2
 
     data = sweep.copy()
     data["outcome"] = np.where((data["outcome"] == "ok") & (data["error"] == 0), "exact", data["outcome"])

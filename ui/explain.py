@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import math
 
-from core.derivatives import ORDER, Microscope, direction
-from core.numeric import DTYPES, exact_decimal, to_bits
+from core.derivatives import ORDER, Microscope, Slope, direction
+from core.numeric import COMPLEX_DTYPES, DTYPES, exact_decimal, finfo, to_bits
 
 # Significant decimal digits that identify a value of each format (max_digits10).
 DIGITS = {"float64": 17, "float32": 9, "float16": 5, "bfloat16": 4}
@@ -65,9 +65,20 @@ def verdict(m: Microscope, exact: float, variable: str = "w", method: str = "for
             f"The estimate is 0/0 = NaN — not a number at all."
         )
     if math.isnan(estimate):
+        if math.isinf(m.f_x) or math.isinf(m.f_x_plus_h):
+            return "error", (f"In {name} f({variable}) is larger than the largest {name} ({float(finfo(name).max):.4g}), "
+                             "so it is stored as inf, and inf − inf is NaN (not a number).")
+        if math.isnan(m.f_x) or math.isnan(m.f_x_plus_h):
+            return "error", f"In {name} the function itself gives NaN at these points, so the estimate is NaN too."
         return "error", f"In {name} the estimate is NaN (not a number): the formula divided 0 by 0 or inf by inf."
     if math.isinf(estimate):
-        return "error", f"In {name} the estimate overflowed to {number(estimate)}: the numbers grew past the largest {name}."
+        if not (math.isfinite(m.f_x) and math.isfinite(m.f_x_plus_h)):
+            return "error", (
+                f"In {name} f({variable}) or f({variable} + h) is infinite: the function is larger than the largest "
+                f"{name} ({float(finfo(name).max):.4g}) there, or divides by zero, so the estimate is {number(estimate)}."
+            )
+        return "error", (f"In {name} the rise divided by h overflowed to {number(estimate)}: the quotient is larger "
+                         f"than the largest {name} ({float(finfo(name).max):.4g}).")
     if estimate == 0 and exact != 0:
         if m.step_vanished:
             sign = {"backward": "−", "central": "±"}.get(method, "+")
@@ -178,3 +189,60 @@ def direction_sentence(slope: float, variable: str = "w") -> str:
     if step > 0:
         return f"The slope is negative ({number(slope)}): uphill is to the left, so **increase {variable}** (step right)."
     return f"The slope is {number(slope)}: no direction is downhill here — a flat spot (a minimum, maximum or saddle), or a broken estimate."
+
+
+# --- when the exact derivative does not exist -------------------------------------------
+
+
+def _side(value: float | None) -> str:
+    return "undefined" if value is None else number(value)
+
+
+def no_slope(s: Slope, function: str, variable: str, x: float) -> str:
+    """Why there is no exact slope of `function` at `variable` = `x`, in words a class can read."""
+    at = f"{variable} = {x:g}"
+    f = f"**{function}**"
+    pytorch = "" if s.pytorch is None else f"; PyTorch's backward() returns {number(s.pytorch)} there"
+    sentences = {
+        "outside": f"{f} is not a real number at {at}: the point is outside the function's domain, so there is no "
+                   f"slope to estimate. Move {variable} to where the function is defined.",
+        "pole": f"{f} is infinite at {at} (it divides by zero there), so it has no slope at this point.",
+        "undefined": f"{f} has no value at {at} (0/0 or a limit that does not exist), so it has no slope there.",
+        "infinite": f"{f} has a vertical tangent at {at}: the slope is infinite, not a number a step can follow.",
+        "jump": f"{f} jumps at {at}, so it has no derivative there{pytorch}.",
+        "kink": f"{f} has no derivative at {at}: the slope is {_side(s.left)} on the left and {_side(s.right)} on the "
+                f"right{pytorch}.",
+        "edge": f"{f} is defined only on the {'right' if s.left is None else 'left'} of {at}, where its slope is "
+                f"{_side(s.right if s.left is None else s.left)}; a two-sided derivative does not exist{pytorch}.",
+        "unknown": f"Deciding whether {f} has a derivative at {at} took too long and was stopped; "
+                   "the numbers below are float64 evaluations of sympy's formula, not checked.",
+    }
+    return sentences[s.kind]
+
+
+def slope_label(s: Slope) -> str:
+    """The exact slope as a metric shows it: its digits, or what it is instead of a number."""
+    if s.kind == "fine":
+        return f"{s.magnitude} (beyond float64)" if s.overflow else number(s.value)
+    return {"outside": "undefined", "pole": "none (pole)", "undefined": "undefined", "infinite": "±inf (vertical)",
+            "jump": "none (jump)", "kink": "none (kink)", "edge": "one-sided only", "unknown": "not decided"}[s.kind]
+
+
+def estimates_what(s: Slope, method: str) -> str | None:
+    """At a kink, what a difference quotient estimates instead: one side, or their average."""
+    if s.kind != "kink" or s.left is None or s.right is None:
+        return None
+    target = {"forward": ("the slope on the right", s.right), "backward": ("the slope on the left", s.left),
+              "central": ("the average of the two sides", (s.left + s.right) / 2)}.get(method)
+    if target is None:
+        return None
+    return f"The {method} difference estimates {target[0]}, {number(target[1])}, not a derivative."
+
+
+def unavailable(method: str, *, analytic: bool) -> str:
+    """Why some precisions show no estimate (only the complex step can be unavailable)."""
+    if not analytic:
+        return ("The complex step needs a function that extends smoothly to complex numbers; abs, sign, relu, max "
+                "and min do not (the modulus of a complex number has no imaginary part), so it cannot estimate this slope.")
+    return (f"The complex step needs a complex number type; only {' and '.join(COMPLEX_DTYPES)} have one, "
+            "so float16 and bfloat16 show as unavailable.")
