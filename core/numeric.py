@@ -137,7 +137,9 @@ def fold_constant(expr: sympy.Expr) -> float:
         return math.inf
     if expr is -sympy.oo:
         return -math.inf
-    if expr is sympy.nan or expr is sympy.zoo:
+    if expr is sympy.nan or expr is sympy.zoo or expr is sympy.I:
+        # A real-valued function has no value where sympy finds a complex one (sqrt(-0.7) = 0.84 i):
+        # NaN, as numpy's sqrt(-0.7) gives.
         return math.nan
     args = [fold_constant(a) for a in expr.args]
     if expr.is_Add:

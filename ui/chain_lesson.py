@@ -17,7 +17,7 @@ import sympy
 import streamlit as st
 
 from core import chain_rule as chain
-from core.derivatives import exact_slope, finite_difference
+from core.derivatives import exact_slope, finite_difference, slope_at
 from core.expressions import symbol
 from core.limits import SymbolicTimeout, run_bounded
 from core.numeric import finfo, lambdify
@@ -66,15 +66,18 @@ def latex_name(name: str) -> str:
 
 
 def compose_sentence(check: Check) -> str:
+    if check.why:
+        return check.why
     if not (math.isfinite(check.chain) and math.isfinite(check.central)):
-        return (f"At this x the derivative is not a finite number ({explain.number(check.chain)}): "
-                "the function is not defined or not smooth here. Try another point.")
+        return (f"At this x the derivative is not a finite number in float64 ({explain.number(check.chain)}): "
+                "the values are too large for float64. Try another point.")
     gap = abs(check.central - check.chain)
-    scale = max(abs(check.chain), 1.0)
-    verdict = "agree" if gap <= 1e-6 * scale else "disagree — the function may not be smooth here"
+    verdict = ("agree, within the difference quotient's own error" if gap <= check.tolerance
+               else f"disagree: the function bends too fast here for h = {check.h:g}, so the difference quotient "
+                    "is still far from its limit")
     return (f"f′(g(x)) = {explain.number(check.outer_at_inner)} times g′(x) = {explain.number(check.inner_derivative)} "
             f"gives {explain.number(check.chain)}; the difference quotient gives {explain.number(check.central)}. "
-            f"They {verdict}.")
+            f"They {verdict} (about {explain.error(check.tolerance)}: round-off ε·|f|/h plus truncation).")
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,21 @@ class Check:
     exact: float  # sympy's derivative of f(g(x)) at x
     central: float  # central difference of f(g(x)) at x, float64
     h: float
+    tolerance: float = math.inf  # how far the central difference may be off: round-off plus truncation
+    why: str | None = None  # why there is no derivative at x, when there is none
+
+
+def central_tolerance(f, x: float, h: float) -> float:
+    """How far a float64 central difference at (x, h) may be from the derivative.
+
+    Round-off: each of f(x ± h) is off by up to ε·|f|, divided by 2h, with a factor 4 of margin.
+    Truncation: the error is about c·h² (central), so D(2h) − D(h) ≈ 3·c·h², which bounds c·h².
+    """
+    eps = float(np.finfo(np.float64).eps)
+    values = [abs(float(f(np.float64(x + k * h)))) for k in (-2, -1, 1, 2)]
+    central = lambda step: (float(f(np.float64(x + step))) - float(f(np.float64(x - step)))) / (2 * step)  # noqa: E731
+    roundoff = 4 * eps * max(values) / h
+    return roundoff + abs(central(2 * h) - central(h))
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
@@ -96,14 +114,19 @@ def compose_check(outer_text: str, inner_text: str, x: float) -> Check | None:
     def at(expr: sympy.Expr, variable: str, value: float) -> float:
         return float(lambdify(expr, [variable])(np.float64(value)))
 
+    try:
+        slope = run_bounded(slope_at, rule.composition, x, "x", timeout=SYMBOLIC_TIMEOUT)
+    except (SymbolicTimeout, ValueError, TypeError, ArithmeticError):
+        slope = None
+    why = None if slope is None or slope.exists else explain.no_slope(slope, "f(g(x))", "x", x)
     with np.errstate(all="ignore"):
         # f' evaluated at the number g(x), as the chain rule says.
         outer_at_inner = at(rule.outer_derivative, "u", at(rule.inner, "x", x))
         inner_derivative = at(rule.inner_derivative, "x", x)
-        at_x = lambda expr: at(expr, "x", x)  # noqa: E731
         central = float(finite_difference(rule.composition, x, COMPOSE_H, method="central", variable="x"))
-        return Check(outer_at_inner, inner_derivative, outer_at_inner * inner_derivative, at_x(rule.direct),
-                     central, COMPOSE_H)
+        tolerance = central_tolerance(lambdify(rule.composition, ["x"]), x, COMPOSE_H)
+        return Check(outer_at_inner, inner_derivative, outer_at_inner * inner_derivative, at(rule.direct, "x", x),
+                     central, COMPOSE_H, tolerance, why)
 
 
 # --- the graph -----------------------------------------------------------------------------
@@ -139,6 +162,9 @@ def expression_graph(text: str, x: float, y: float) -> Drawn:
     if parsed.analysis is None:  # the function box has already said why
         return Drawn(None, None, point, None, parsed.error)
     expr = parsed.analysis.expr
+    if not expr.free_symbols:
+        return Drawn(None, None, point, expr, f"**{text}** is a constant: it depends on neither x nor y, so there is "
+                     "nothing to pass a gradient back to (both gradients are 0). Type a function of x and y.")
     try:
         graph = chain.backprop(expr, ("x", "y"), point)
     except ValueError as error:
@@ -197,7 +223,11 @@ def gradient_check(source: tuple) -> pd.DataFrame:
         others = {symbol(k): sympy.Float(v) for k, v in d.point.items() if k != name}
         slice_ = d.expr.xreplace(others)
         exact = _bounded_slope(slice_, value, name)
-        row = {"input": name, "value": value, "backprop": float(grad), "exact": exact}
+        row = {"input": name, "value": value, "backprop": float(grad), "exact": exact, "why": None}
+        if source[0] == "expression":
+            slope = cached.slope(source[1], ("x", "y"), name, (d.point["x"], d.point["y"]))
+            row["exact"] = slope.value
+            row["why"] = None if slope.exists else explain.no_slope(slope, source[1], name, value)
         for dtype, h in CHECK_H.items():
             row[dtype] = float(finite_difference(slice_, value, h, method="central", dtype=dtype, variable=name))
         rows.append(row)
@@ -209,6 +239,9 @@ def gradient_check(source: tuple) -> pd.DataFrame:
 
 
 def check_sentence(table: pd.DataFrame) -> str:
+    missing = [why for why in table["why"] if isinstance(why, str)]
+    if missing:
+        return " ".join(dict.fromkeys(missing)) + " Where there is no exact gradient, there is nothing to check."
     worst = {c: table[f"{c} error"].max() for c in ("backprop", "float64", "float32")}
     return (
         f"Backprop's gradient is within **{explain.error(worst['backprop'])}** of the exact one (float64 rounding); "
@@ -263,6 +296,8 @@ def step_control(*, key: str, steps: int, container=st) -> int:
     def move(delta: int) -> None:
         st.session_state[key] = min(max(st.session_state.get(key, 0) + delta, 0), steps)
 
+    if steps < 1:  # a slider needs min < max
+        return 0
     slider = container.container()
     buttons = container.container(horizontal=True)
     buttons.button("Previous", key=f"{key}_prev", on_click=move, args=(-1,), icon=":material/arrow_back:",
