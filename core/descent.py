@@ -6,7 +6,9 @@
 calculus ("exact": sympy's partials, lambdified once per call) or from a
 finite difference in a chosen precision, and says how the run ended:
 
-- "converged": the true gradient's norm fell below `tol` (the run stops there);
+- "converged": the true gradient's norm fell below `tol` (the run stops there), or the weights
+  stopped on a point where it is exactly 0; ``critical`` then says whether that flat point is a
+  minimum, a maximum or a saddle (second-order test);
 - "stalled": the weights stopped changing while the true gradient is not
   small — the loop that dies when a finite difference cancels to exactly 0;
 - "diverged": a weight or the loss became inf or NaN, or the loss grew past
@@ -27,8 +29,10 @@ over the whole trajectory.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -42,10 +46,12 @@ from core.expressions import symbol
 from core.numeric import COMPLEX_DTYPES, DTYPES, as_dtype, finfo, lambdify
 from core.optimizers import get_optimizer
 
-__all__ = ["Descent", "descend", "fit_line", "STATUSES", "GRADIENTS", "factor_on_square"]
+__all__ = ["Descent", "descend", "fit_line", "STATUSES", "GRADIENTS", "CRITICAL", "factor_on_square", "critical_point"]
 
 STATUSES = ("converged", "running", "stalled", "diverged")
 GRADIENTS = ("exact", "forward", "backward", "central", "complex-step")
+#: What a point with zero gradient is, by the second-order test on the Hessian's eigenvalues.
+CRITICAL = ("minimum", "maximum", "saddle", "flat")
 PATIENCE = 5  # unchanged steps in a row that make a stall (fewer if the run is shorter)
 
 
@@ -67,6 +73,8 @@ class Descent:
     gradient: str = "exact"
     h: float | None = None
     dtype: str = "float64"
+    critical: str | None = None  # when converged: "minimum", "maximum", "saddle" or "flat" (second-order test)
+    cut_short: bool = False  # the time budget ran out before the steps did
 
     @property
     def steps(self) -> int:
@@ -193,7 +201,12 @@ def _cast_state(state, cast):
     return cast(state)
 
 
-def _loop_floats(start, fast, fallback, step, steps, tol2, stop_on_inf):
+def _out_of_time(k: int, deadline: float | None) -> bool:
+    """Checked every 16 steps: a clock read costs about as much as a fast step."""
+    return deadline is not None and k % 16 == 15 and time.perf_counter() > deadline
+
+
+def _loop_floats(start, fast, fallback, step, steps, tol2, stop_on_inf, deadline=None):
     """float64 on Python floats, one coordinate at a time; a step that raises is redone in numpy."""
     w = [float(v) for v in start]
     n = len(w)
@@ -201,7 +214,9 @@ def _loop_floats(start, fast, fallback, step, steps, tol2, stop_on_inf):
     points, used = [tuple(w)], []
     isfinite, isnan = math.isfinite, math.isnan
     coordinates = range(n)
-    for _ in range(steps):
+    for k in range(steps):
+        if _out_of_time(k, deadline):
+            break
         try:
             g = fast(*w)
         except (ArithmeticError, ValueError):
@@ -222,13 +237,15 @@ def _loop_floats(start, fast, fallback, step, steps, tol2, stop_on_inf):
     return np.array(points, dtype=np.float64), np.array(used, dtype=np.float64).reshape(-1, n)
 
 
-def _loop_arrays(start, gradient, step, steps, dtype, stop_on_inf, per_step=None):
+def _loop_arrays(start, gradient, step, steps, dtype, stop_on_inf, per_step=None, deadline=None):
     """Any dtype, on numpy arrays of it. `per_step(k, w)` may supply the gradient instead (mini-batches)."""
     target = as_dtype(dtype)
     w = np.array(start, dtype=target)
     state = None
     points, used = [w], []
     for k in range(steps):
+        if _out_of_time(k, deadline):
+            break
         g = gradient(w) if per_step is None else per_step(k, w)
         w, state = step(w, g, state)
         points.append(w)
@@ -324,7 +341,11 @@ def _finish(points, used, losses, true, *, variables, tol, limit, keep_after_div
     if status == "running" and k >= 1:
         unchanged = (points[1:] == points[:-1]).all(axis=1)
         trailing = k - (int(np.flatnonzero(~unchanged)[-1]) + 1) if (~unchanged).any() else k
-        if trailing >= min(PATIENCE, k):
+        if trailing >= min(PATIENCE, k) and norms[k - trailing] == 0:
+            status, step = "converged", k - trailing  # resting where the ground is exactly flat: not a stall
+            reason = (f"Converged: the weights rest at {_vector(points[step], variables)}, where the gradient is "
+                      "exactly 0.")
+        elif trailing >= min(PATIENCE, k):
             s = k - trailing  # the last point that moved; step s + 1 did not
             status, step = "stalled", s + 1
             one = len(variables) == 1
@@ -350,6 +371,7 @@ def descend(
     dtype: str = "float64",
     tol: float = 1e-6,
     blowup: float | None = 1e12,
+    time_budget: float | None = None,
     **hyper,
 ) -> Descent:
     """Run `optimizer` on `expr` from `start` for up to `steps` steps.
@@ -364,6 +386,9 @@ def descend(
     `blowup` times max(1, |loss at the start|). With ``blowup=None`` there is
     no bound and the run goes on until a weight is NaN, so the whole story —
     the loss to inf, a weight to inf, then NaN — is in the trajectory.
+
+    `time_budget` (seconds) bounds the loop: a run that has not finished by then stops where it
+    is, with status "running" and a reason that says it was cut short (`cut_short` is True).
     """
     variables = tuple(variables)
     if len(start) != len(variables):
@@ -395,15 +420,16 @@ def descend(
         except (ArithmeticError, ValueError, TypeError, NameError):
             agrees = False
         fast = fast if agrees else None
+    deadline = None if time_budget is None else time.perf_counter() + time_budget
     with np.errstate(all="ignore"):
         if fast is not None:
             step = functools.partial(chosen.step, lr=float(lr), **{k: float(v) for k, v in settings.items()})
-            points, used = _loop_floats(start, fast, fallback, step, steps, tol * tol, stop_on_inf)
+            points, used = _loop_floats(start, fast, fallback, step, steps, tol * tol, stop_on_inf, deadline)
         else:
             step = functools.partial(chosen.step, lr=target.type(lr), **{k: target.type(v) for k, v in settings.items()})
             estimate = (_numpy_gradient(expr, variables, dtype) if gradient == "exact"
                         else _difference_gradient(expr, variables, gradient, h, dtype))
-            points, used = _loop_arrays(start, estimate, step, steps, dtype, stop_on_inf)
+            points, used = _loop_arrays(start, estimate, step, steps, dtype, stop_on_inf, deadline=deadline)
         columns = points.astype(target).T
         losses = np.asarray(_compiled(expr, variables, dtype)(*columns), dtype=np.float64).reshape(len(points))
         true_points = np.column_stack([np.asarray(_compiled(p, variables, "float64")(*points.T), dtype=np.float64)
@@ -411,8 +437,66 @@ def descend(
     start_loss = losses[0] if np.isfinite(losses[0]) else 0.0
     limit = math.inf if blowup is None else blowup * max(1.0, abs(float(start_loss)))
     meta = dict(optimizer=optimizer, lr=float(lr), hyper=settings, gradient=gradient, h=h, dtype=dtype)
-    return _finish(points, used, losses, true_points, variables=variables, tol=tol, limit=limit,
-                   keep_after_divergence=blowup is None, meta=meta)
+    run = _finish(points, used, losses, true_points, variables=variables, tol=tol, limit=limit,
+                  keep_after_divergence=blowup is None, meta=meta)
+    if run.status == "running" and run.steps < steps:
+        return dataclasses.replace(run, cut_short=True, reason=(
+            f"Cut short after {run.steps} of {steps} steps (this function is slow to evaluate, and a run has "
+            f"{time_budget:g} s so that the page keeps answering): {run.reason.split(': ', 1)[1]}"))
+    if run.status != "converged":
+        return run
+    kind = critical_point(expr, variables, run.points[-1])
+    return dataclasses.replace(run, critical=kind, reason=_critical_reason(kind, run.reason))
+
+
+def critical_point(expr: sympy.Expr, variables: Sequence[str], point: Sequence[float]) -> str | None:
+    """The second-order test at a point where the gradient is (about) zero.
+
+    "minimum" if every eigenvalue of the Hessian is positive, "maximum" if every one is negative,
+    "saddle" if there are both, "flat" if one is zero (the test cannot decide, as for w⁴ at 0);
+    None where the Hessian has no value (a kink). The Hessian is the central difference of the
+    exact gradient (already compiled for the run), with h = 1e-5·max(1, |p|): an error near 1e-10,
+    far below any curvature that decides the test, and no further symbolic work.
+    """
+    variables = tuple(variables)
+    partials = [_compiled(p, variables, "float64") for p in _partials(expr, variables)]
+    p = np.array(point, dtype=np.float64)
+    n = len(variables)
+    hessian = np.empty((n, n))
+    with np.errstate(all="ignore"):
+        for i in range(n):
+            h = 1e-5 * max(1.0, abs(p[i]))
+            up, down = p.copy(), p.copy()
+            up[i] += h
+            down[i] -= h
+            for j, g in enumerate(partials):
+                hessian[i, j] = (float(g(*up)) - float(g(*down))) / (2 * h)
+    if not np.isfinite(hessian).all():
+        return None
+    eigenvalues = np.linalg.eigvalsh((hessian + hessian.T) / 2)
+    tiny = 1e-9 * max(1.0, float(np.abs(eigenvalues).max()))
+    if (eigenvalues > tiny).all():
+        return "minimum"
+    if (eigenvalues < -tiny).all():
+        return "maximum"
+    if (eigenvalues > tiny).any() and (eigenvalues < -tiny).any():
+        return "saddle"
+    return "flat"
+
+
+def _critical_reason(kind: str | None, reason: str) -> str:
+    """The convergence sentence, saying what kind of flat ground the run stopped on."""
+    verdicts = {
+        "minimum": "The loss curves up in every direction there (the second-order test): a minimum.",
+        "maximum": ("But this is a maximum, not a minimum: the loss curves down in every direction, so the gradient "
+                    "is 0 only because the run sits exactly on the top; any nudge would roll away."),
+        "saddle": ("But this is a saddle point, not a minimum: the loss curves up in one direction and down in "
+                   "another. The gradient is 0, so plain descent stops; a nudge along the downhill direction escapes."),
+        "flat": ("The second-order test cannot tell what this is: the curvature is 0 in some direction, so it may be "
+                 "a minimum, a maximum or a saddle."),
+        None: "The second derivatives have no value here (a kink), so the second-order test cannot be applied.",
+    }
+    return f"{reason} {verdicts[kind]}"
 
 
 # --- a line fitted by descent on its sum of squared errors ----------------------------------

@@ -68,7 +68,7 @@ def _lesson() -> None:
         lr1 = middle.select_slider("Learning rate η", cd.ONE_WEIGHT_RATES, value=0.1, key="gd_lr1", bind="query-params")
         epochs = right.select_slider("Epochs", cd.EPOCHS, value=20, key="gd_epochs", bind="query-params")
         one = cd.one_weight(x0, lr1, epochs)
-        severity, sentence = cd.regime(lr1)
+        severity, sentence = cd.regime(lr1, x0)
         getattr(st, severity)(sentence)
         curve, table = st.columns([1.4, 1])
         charts.show(
@@ -86,8 +86,8 @@ def _lesson() -> None:
             alt="The factor 1 − 2η that multiplies x each step, against the learning rate η: below η = 0.5 x shrinks, "
             "between 0.5 and 1 it flips sign but shrinks (oscillation), above 1 it grows (divergence).",
         )
-        if lr1 > 1:
-            story = cd.overflow_story(x0, lr1)
+        story = cd.overflow_story(x0, lr1) if lr1 > 1 else None
+        if story is not None and story.status == "diverged":
             st.error(f"**Diverged.** {story.reason}")
             st.caption("Run on past the epochs shown, until the weight is no longer a number. Tools that train "
                        "models report this as a loss of NaN; it is the learning rate, not a bug.")

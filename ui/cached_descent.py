@@ -62,11 +62,15 @@ def dying_exact(steps: int = 50) -> descent.Descent:
     return descent.descend(_square("w^2", "w"), ("w",), (3.0,), lr=0.1, steps=steps, tol=0.0)
 
 
+RUN_BUDGET = 0.25  # seconds per optimizer run: five of them, and the page still answers within 2 s
+
+
 @st.cache_data(max_entries=512, show_spinner=False)
 def run(source: tuple, start: tuple[float, float], optimizer: str, lr: float, steps: int,
         hyper: tuple[tuple[str, float], ...]) -> descent.Descent:
     s = cg.surface(source)
-    return descent.descend(s.expr, s.variables, start, optimizer=optimizer, lr=lr, steps=steps, **dict(hyper))
+    return descent.descend(s.expr, s.variables, start, optimizer=optimizer, lr=lr, steps=steps,
+                           time_budget=RUN_BUDGET, **dict(hyper))
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
@@ -148,12 +152,15 @@ def factor_table() -> pd.DataFrame:
 # --- sentences ---------------------------------------------------------------------------
 
 
-def regime(lr: float) -> tuple[str, str]:
-    """(severity, sentence) for gradient descent on x² with learning rate `lr`."""
+def regime(lr: float, start: float = 1.0) -> tuple[str, str]:
+    """(severity, sentence) for gradient descent on x² with learning rate `lr` from `start`."""
     factor = descent.factor_on_square(lr)
     law = f"Each step multiplies x by 1 − 2·{lr:g} = {factor:.4g}"
     if lr <= 0:
         return "error", "A learning rate must be positive."
+    if start == 0:
+        return "info", (f"{law}, but x₀ = 0 is already the minimum: the slope 2·0 is 0, so every step is 0 and x "
+                        "stays at 0, whatever the learning rate.")
     if lr < 0.5:
         return "success", f"{law}: x shrinks towards 0 without changing sign (smaller lr crawls)."
     if lr == 0.5:
@@ -167,6 +174,8 @@ def regime(lr: float) -> tuple[str, str]:
 
 def status_line(label: str, r: descent.Descent) -> tuple[str, str]:
     severity = {"converged": "success", "running": "info", "stalled": "error", "diverged": "error"}[r.status]
+    if r.status == "converged" and r.critical != "minimum":
+        severity = "warning"  # flat ground, but not a minimum (or the second-order test cannot say)
     return severity, f"**{label}** — {r.reason}"
 
 

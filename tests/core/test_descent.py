@@ -186,3 +186,36 @@ def test_fit_line_mini_batch_is_noisy_but_reproducible():
     assert not np.array_equal(a.points, c.points)
     best = np.array(least_squares(xs, ys))
     assert np.linalg.norm(a.points[-1] - best) < 0.5 and a.status == "running"  # near the bottom, never settling
+
+
+# --- what kind of flat ground a run stops on: the second-order test -----------------------------
+# At a point with zero gradient, a positive definite Hessian means a minimum, a negative definite one
+# a maximum, eigenvalues of both signs a saddle; a zero eigenvalue leaves the test undecided
+# (the course text 004_4f39cf025fc1a526.txt: "local minima and saddle points").
+
+
+@pytest.mark.parametrize(
+    "text, start, critical",
+    [("x^2 + y^2", (1.0, 1.0), "minimum"), ("x^2 - y^2", (1.0, 0.0), "saddle"), ("-x^2 - y^2", (0.0, 0.0), "maximum"),
+     ("x^4 + y^4", (0.0, 0.0), "flat")],
+)
+def test_convergence_names_the_kind_of_critical_point(text, start, critical):
+    run = descend(parse_expression(text, ("x", "y")), ("x", "y"), start, lr=0.1, steps=500)
+    assert (run.status, run.critical) == ("converged", critical)
+    if critical != "minimum":
+        assert "not a minimum" in run.reason or "cannot tell" in run.reason
+
+
+def test_a_weight_at_the_minimum_rests_there_whatever_the_rate():
+    # w ← (1 − 2·1.1)·0 = 0: at the minimum the update is 0, so nothing diverges and nothing stalls.
+    run = descend(W2, ("w",), (0.0,), lr=1.1, steps=100, tol=0.0, blowup=None)
+    assert (run.status, run.critical) == ("converged", "minimum")
+    assert np.all(run.points == 0.0)
+
+
+def test_a_time_budget_cuts_a_run_short_and_says_so():
+    slow = parse_expression("sin(" * 30 + "x*y" + ")" * 30 + " + x^2 + y^2", ("x", "y"))
+    # lr = 1e-7: far too small to converge within the steps, so only the clock can end the run.
+    run = descend(slow, ("x", "y"), (1.0, 1.0), lr=1e-7, steps=100_000, gradient="central", h=1e-5, time_budget=0.05)
+    assert run.status == "running" and run.cut_short and run.steps < 100_000
+    assert run.reason.startswith(f"Cut short after {run.steps} of 100000 steps")
