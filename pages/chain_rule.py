@@ -20,6 +20,7 @@ page.header(
 
 
 @st.fragment
+@page.guarded
 def _lesson() -> None:
     """Everything below the title: a control moved here reruns this, not the sidebar or the header."""
     def _reveal_course_example() -> None:
@@ -44,6 +45,7 @@ def _lesson() -> None:
 
     # --- 1. Compose two functions ------------------------------------------------------------------
     @st.fragment
+    @page.guarded
     def _compose() -> None:
         """Section 1: its own functions and point, so editing them redraws only this section."""
         st.subheader("Compose two functions: d/dx f(g(x)) = f′(g(x)) · g′(x)")
@@ -77,6 +79,7 @@ def _lesson() -> None:
 
     # --- 2. Backpropagation on a graph -------------------------------------------------------------
     @st.fragment
+    @page.guarded
     def _backprop() -> None:
         """Section 2: the graph and its tabs, redrawn without section 1."""
         st.subheader("Backpropagation: the chain rule on a graph")

@@ -46,6 +46,7 @@ predict.ask(
 
 
 @st.fragment
+@page.guarded
 def _lesson() -> None:
     """The controls and everything they drive: moving one reruns this, not the header, question or code."""
     with st.container(border=True):

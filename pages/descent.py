@@ -30,6 +30,7 @@ def _statuses(runs: dict) -> None:
 
 
 @st.fragment
+@page.guarded
 def _lesson() -> None:
     """Everything below the title: a control moved here reruns this, not the sidebar or the header."""
     def _reveal_overshoot() -> None:
@@ -182,6 +183,7 @@ def _lesson() -> None:
             map_params = gcharts.point_params(start, (0.0, 0.0), box, prefix="dm_")
 
             @st.fragment(run_every=0.3 if st.session_state.get("gd_play") else None)
+            @page.guarded
             def watch() -> None:
                 """Watching it learn: reveal the paths step by step (play advances the slider)."""
                 stride = max(1, longest // 60)

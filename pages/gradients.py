@@ -22,6 +22,7 @@ page.header(
 
 
 @st.fragment
+@page.guarded
 def _lesson() -> None:
     """Everything below the title: a control moved here reruns this, not the sidebar or the header."""
     # --- the function and the point ---------------------------------------------------------
@@ -61,6 +62,7 @@ def _lesson() -> None:
         st.markdown(cg.gradient_sentence(surface, point, value, grad))
 
     @st.fragment
+    @page.guarded
     def _numeric() -> None:
         """The numeric partials beside their own h: moving h redraws only these."""
         control, note = st.columns([2, 3], vertical_alignment="bottom")

@@ -17,6 +17,7 @@ page.header(
 
 
 @st.fragment
+@page.guarded
 def _lesson() -> None:
     """Everything below the title: a control moved here reruns this, not the sidebar or the header."""
     def _reveal_cat() -> None:

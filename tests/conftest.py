@@ -13,6 +13,10 @@ from pathlib import Path
 
 import pytest
 
+# An unexpected exception inside a page section fails the test instead of becoming a message (ui.page.guarded);
+# servers started by the tests inherit it.
+os.environ["CALCULUS_FOR_ML_STRICT"] = "1"
+
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "tests" / "artifacts"
 CHROMIUM_ARGS = [

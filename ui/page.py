@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import functools
+import logging
+import os
 from collections.abc import Callable
 
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
+from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException
+
+#: Set by the test suite: an unexpected exception then fails the test instead of becoming a message.
+STRICT = os.environ.get("CALCULUS_FOR_ML_STRICT") == "1"
+_log = logging.getLogger(__name__)
 
 
 def _through_entry_point() -> None:
@@ -40,7 +48,37 @@ def tab_fragment(tab) -> Callable[[Callable[[], None]], Callable[[], None]]:
     def draw(body: Callable[[], None]) -> Callable[[], None]:
         if tab.open:
             with tab:
-                st.fragment(body)()
+                st.fragment(guarded(body))()
         return body
 
     return draw
+
+
+def guarded(body: Callable[[], None]) -> Callable[[], None]:
+    """The last line of defence around a section: an unexpected exception becomes a message.
+
+    What was drawn before the failure (the controls) stays on the screen, the message names the
+    inputs in use and what to try, and the rest of the page is drawn as usual. st.stop and
+    st.rerun pass through. Under the test suite (``CALCULUS_FOR_ML_STRICT=1``) the exception is
+    raised, so that the test fails loudly.
+    """
+
+    @functools.wraps(body)
+    def run() -> None:
+        try:
+            body()
+        except ScriptControlException:
+            raise
+        except Exception as error:
+            if STRICT:
+                raise
+            _log.exception("section %s failed", body.__name__)
+            inputs = ", ".join(f"`{value[:60]}`" for key, value in st.query_params.items() if key != "present")
+            st.error(
+                f"This part of the page could not be drawn{' with ' + inputs if inputs else ''} "
+                f"({type(error).__name__}). It is a bug in the app, not in what you typed: try another value or "
+                "function; everything else on the page keeps working.",
+                icon=":material/build:",
+            )
+
+    return run
