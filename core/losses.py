@@ -48,6 +48,7 @@ cast with ``dtype.type``: a Python float would promote bfloat16 to float32).
 from __future__ import annotations
 
 import math
+import re
 import numbers
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -709,17 +710,24 @@ def _shown(cell) -> str:
     return repr(text) if isinstance(cell, str) else text
 
 
+_CELL_SPELLING = str.maketrans({"−": "-", "–": "-"})
+_THOUSANDS_SPACE = re.compile(r"(?<=\d)[ \u2009\u202f\xa0](?=\d{3}(?!\d))")
+
+
 def _read(cell) -> tuple[float | None, str | None]:
     """A cell's number, or what is wrong with it (completing 'prediction ...')."""
     if cell is None or (np.ndim(cell) == 0 and not isinstance(cell, str) and pd.isna(cell)):
         return None, "is empty"
     if isinstance(cell, str):
-        text = cell.strip()
+        # Typed or pasted from a printed table: a Unicode minus (−0.5), a thin or no-break space (1 000).
+        text = _THOUSANDS_SPACE.sub("", cell.strip().translate(_CELL_SPELLING))
         if not text:
             return None, "is empty"
         try:
             value = float(text)
         except ValueError:
+            if re.fullmatch(r"[+-]?\d*,\d+", text):
+                return None, f"{_shown(cell)} uses a decimal comma: write {text.replace(',', '.')} with a dot"
             return None, f"{_shown(cell)} is not a number"
     elif isinstance(cell, (numbers.Real, Decimal)) and not isinstance(cell, (bool, np.bool_)):
         value = float(cell)

@@ -714,3 +714,19 @@ def test_catalogue_lists_the_six_losses():
 def test_bad_input_is_a_plain_valueerror(call, message):
     with pytest.raises(ValueError, match=re.escape(message)):
         call()
+
+
+@pytest.mark.parametrize("cell, value", [("−0.5", -0.5), ("–1", -1.0), ("1 000", 1000.0), ("1\u202f000", 1000.0),
+                                         (" +2 ", 2.0)])
+def test_cells_as_printed_tables_write_them(cell, value):
+    # U+2212 is the minus sign of printed formulas (Unicode's "MINUS SIGN"); a thin or no-break space
+    # groups thousands in print (SI Brochure, 9th edition, 5.4.4).
+    evaluation = evaluate_rows("mae", [cell], [0.0])
+    assert list(evaluation.valid) == [True]
+    assert evaluation.total == abs(value)
+
+
+@pytest.mark.parametrize("cell, message", [("0,5", "write 0.5 with a dot"), ("1 2", "is not a number")])
+def test_ambiguous_cells_say_what_to_fix(cell, message):
+    evaluation = evaluate_rows("mae", [cell], [0.0])
+    assert message in evaluation.messages[0]
