@@ -59,7 +59,7 @@ def _lesson() -> None:
         st.latex(cg.partials_latex(surface))
     with evaluated:
         st.latex(cg.gradient_at_latex(surface, point, value, grad))
-        st.markdown(cg.gradient_sentence(surface, point, value, grad))
+        st.markdown(cg.missing_partials(source, point) or cg.gradient_sentence(surface, point, value, grad))
 
     @st.fragment
     @page.guarded

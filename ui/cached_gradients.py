@@ -179,6 +179,24 @@ def gradient_at_latex(s: Surface, point, value: float, grad: np.ndarray) -> str:
             rf"\end{{bmatrix}}, \qquad \lvert \nabla f \rvert = {_n(float(np.hypot(*grad)))}")
 
 
+def missing_partials(source: tuple, point) -> str | None:
+    """Why a typed function has no gradient at the point (a kink, a pole, outside the domain), or None."""
+    if source[0] != "text":
+        return None  # the named landscapes are smooth everywhere
+    sentences = []
+    for i, v in enumerate(XY):
+        slope = cached.slope(source[1], XY, v, tuple(float(p) for p in point))
+        if slope.kind in ("outside", "pole", "undefined"):  # f itself fails at the point: one sentence says it
+            where = f"({point[0]:g}, {point[1]:g})"
+            return explain.no_slope(slope, source[1], "(x, y)", 0).replace("(x, y) = 0", f"(x, y) = {where}").replace(
+                "Move (x, y)", "Move the point")
+        if not slope.exists:
+            sentences.append(explain.no_slope(slope, source[1], v, point[i]).replace(f"at {v} = ", f"along {v} at {v} = "))
+    if not sentences:
+        return None
+    return " ".join(dict.fromkeys(sentences)) + " So there is no gradient here to follow; move the point."
+
+
 def gradient_sentence(s: Surface, point, value: float, grad: np.ndarray) -> str:
     where = f"({point[0]:g}, {point[1]:g})"
     if not np.isfinite(value) or not np.all(np.isfinite(grad)):
