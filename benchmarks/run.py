@@ -134,7 +134,7 @@ def hostile() -> bool:
 
 
 def main(sections: list[str]) -> int:
-    sections = sections or ["rerun", "payload", "hostile", "core", "browser"]
+    sections = sections or ["rerun", "payload", "hostile", "worst", "core", "browser"]
     ok = True
     if "rerun" in sections:
         print("== warm rerun latency (AppTest)")
@@ -145,6 +145,11 @@ def main(sections: list[str]) -> int:
     if "hostile" in sections:
         print("== hostile input")
         ok &= hostile()
+    if "worst" in sections:
+        print("== worst-case input, every page (AppTest)")
+        from benchmarks.worst_input import run as worst_run
+
+        ok &= worst_run()
     if "core" in sections:
         print("== core throughput")
         from benchmarks.core_throughput import core
