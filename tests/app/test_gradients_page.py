@@ -77,7 +77,7 @@ def test_a_function_undefined_over_most_of_the_box_still_draws_and_says_why(open
     at.number_input(key="g_x0").set_value(-1.0).run()
     no_exception(at)
     assert metrics(at)["∂f/∂x exact"] == "NaN"
-    assert any("no real value at (-1, 1)" in m.value for m in at.markdown)
+    assert any("is not a real number at (x, y) = (-1, 1)" in m.value for m in at.markdown)
 
 
 def test_bad_text_gives_a_message_and_keeps_the_last_good_function(open_page):
