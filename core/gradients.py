@@ -219,7 +219,8 @@ def heatmap_table(xs: np.ndarray, ys: np.ndarray, Z: np.ndarray, levels: Sequenc
     return frame
 
 
-def arrow_field(expr: sympy.Expr, variables: Sequence[str], box: Box, n: int = 11) -> pd.DataFrame:
+def arrow_field(expr: sympy.Expr, variables: Sequence[str], box: Box, n: int = 11,
+                partials: Sequence[sympy.Expr] | None = None) -> pd.DataFrame:
     """A coarse n-by-n field of gradient directions over `box`.
 
     Columns ``x, y, x2, y2, angle, gx, gy, magnitude``: each arrow starts at
@@ -227,16 +228,18 @@ def arrow_field(expr: sympy.Expr, variables: Sequence[str], box: Box, n: int = 1
     steep and flat places are equally readable; the magnitude is a column.
     ``angle`` is the arrow's direction in degrees clockwise from straight up
     (how Vega rotates a symbol). Points where f or ∇f is undefined, or ∇f
-    is zero, are left out.
+    is zero, are left out. `partials`, if given, are expr's exact partials (already worked out, for
+    instance in the bounded worker), so no symbolic work is done here.
     """
     variables = tuple(variables)
+    partials = gradient(expr, variables) if partials is None else tuple(partials)
     (x0, x1), (y0, y1) = box
     # Samples at cell centres, so no arrow sits on the frame.
     xs = x0 + (np.arange(n) + 0.5) * (x1 - x0) / n
     ys = y0 + (np.arange(n) + 0.5) * (y1 - y0) / n
     X, Y = np.meshgrid(xs, ys)
     with np.errstate(all="ignore"):
-        gx, gy = (np.asarray(_compiled(d, variables)(X, Y), dtype=np.float64).ravel() for d in gradient(expr, variables))
+        gx, gy = (np.asarray(_compiled(d, variables)(X, Y), dtype=np.float64).ravel() for d in partials)
         magnitude = np.hypot(gx, gy)
         value = np.asarray(_compiled(expr, variables)(X, Y), dtype=np.float64).ravel()
         # Where f itself is undefined there is no slope, even if the formula for ∇f (1/x) has a value.
@@ -268,7 +271,7 @@ class ContourMap:
 
 def contour_map(
     expr: sympy.Expr, variables: Sequence[str], box: Box, *, max_rows: int = 2000, heat_n: int = 25,
-    line_n: int = 33, levels: int = 9, arrows_n: int = 11,
+    line_n: int = 33, levels: int = 9, arrows_n: int = 11, partials: Sequence[sympy.Expr] | None = None,
 ) -> ContourMap:
     """Heatmap cells, contour segments and gradient arrows over `box`, in at most `max_rows` rows.
 
@@ -278,7 +281,7 @@ def contour_map(
     xs, ys, Z = grid(expr, variables, box, heat_n)
     _, _, fine = grid(expr, variables, box, line_n)
     chosen = contour_levels(fine, levels)
-    arrows = arrow_field(expr, variables, box, arrows_n)
+    arrows = arrow_field(expr, variables, box, arrows_n, partials)
     heat = heatmap_table(xs, ys, Z, chosen)
     line_xs, line_ys = np.linspace(*box[0], line_n), np.linspace(*box[1], line_n)
     lines = contour_segments(line_xs, line_ys, fine, chosen)

@@ -69,7 +69,7 @@ def sse_expr(seed: int, noise: float) -> sympy.Expr:
 def contour_map(source: tuple, box: tuple) -> gradients.ContourMap:
     """Heatmap, contour lines and arrow field: once per function and box."""
     s = surface(source)
-    return gradients.contour_map(s.expr, s.variables, box)
+    return gradients.contour_map(s.expr, s.variables, box, partials=s.partials)
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
