@@ -129,9 +129,8 @@ class _FloatPrinter(PythonCodePrinter):
 
 
 @functools.lru_cache(maxsize=128)
-def _fast_gradient(expr: sympy.Expr, variables: tuple[str, ...]) -> Callable | None:
+def _fast_gradient(partials: tuple[sympy.Expr, ...], variables: tuple[str, ...]) -> Callable | None:
     """The partials as one function of Python floats, or None if they cannot be printed for `math`."""
-    partials = _partials(expr, variables)
     symbols = [symbol(v) for v in variables]
     try:
         function = sympy.lambdify(symbols, list(partials), modules="math", printer=_FloatPrinter(), dummify=False)
@@ -140,8 +139,8 @@ def _fast_gradient(expr: sympy.Expr, variables: tuple[str, ...]) -> Callable | N
     return function
 
 
-def _numpy_gradient(expr, variables, dtype) -> Callable[[np.ndarray], np.ndarray]:
-    functions = [_compiled(p, variables, dtype) for p in _partials(expr, variables)]
+def _numpy_gradient(partials, variables, dtype) -> Callable[[np.ndarray], np.ndarray]:
+    functions = [_compiled(p, variables, dtype) for p in partials]
     target = as_dtype(dtype)
 
     def gradient(w: np.ndarray) -> np.ndarray:
@@ -372,6 +371,7 @@ def descend(
     tol: float = 1e-6,
     blowup: float | None = 1e12,
     time_budget: float | None = None,
+    partials: Sequence[sympy.Expr] | None = None,
     **hyper,
 ) -> Descent:
     """Run `optimizer` on `expr` from `start` for up to `steps` steps.
@@ -389,6 +389,8 @@ def descend(
 
     `time_budget` (seconds) bounds the loop: a run that has not finished by then stops where it
     is, with status "running" and a reason that says it was cut short (`cut_short` is True).
+    `partials`, if given, are expr's exact partials, already worked out (the app differentiates a
+    student's function in its bounded worker), so that descend does no symbolic work of its own.
     """
     variables = tuple(variables)
     if len(start) != len(variables):
@@ -411,9 +413,10 @@ def descend(
 
     target = as_dtype(dtype)
     stop_on_inf = blowup is not None
-    fast = _fast_gradient(expr, variables) if (gradient == "exact" and dtype == "float64") else None
+    partials = _partials(expr, variables) if partials is None else tuple(partials)
+    fast = _fast_gradient(partials, variables) if (gradient == "exact" and dtype == "float64") else None
     if fast is not None:
-        fallback = _numpy_gradient(expr, variables, "float64")
+        fallback = _numpy_gradient(partials, variables, "float64")
         try:
             with np.errstate(all="ignore"):
                 agrees = np.array_equal(np.array(fast(*map(float, start)), dtype=float), fallback(np.array(start, float)))
@@ -427,13 +430,13 @@ def descend(
             points, used = _loop_floats(start, fast, fallback, step, steps, tol * tol, stop_on_inf, deadline)
         else:
             step = functools.partial(chosen.step, lr=target.type(lr), **{k: target.type(v) for k, v in settings.items()})
-            estimate = (_numpy_gradient(expr, variables, dtype) if gradient == "exact"
+            estimate = (_numpy_gradient(partials, variables, dtype) if gradient == "exact"
                         else _difference_gradient(expr, variables, gradient, h, dtype))
             points, used = _loop_arrays(start, estimate, step, steps, dtype, stop_on_inf, deadline=deadline)
         columns = points.astype(target).T
         losses = np.asarray(_compiled(expr, variables, dtype)(*columns), dtype=np.float64).reshape(len(points))
         true_points = np.column_stack([np.asarray(_compiled(p, variables, "float64")(*points.T), dtype=np.float64)
-                                       .reshape(len(points)) for p in _partials(expr, variables)])
+                                       .reshape(len(points)) for p in partials])
     start_loss = losses[0] if np.isfinite(losses[0]) else 0.0
     limit = math.inf if blowup is None else blowup * max(1.0, abs(float(start_loss)))
     meta = dict(optimizer=optimizer, lr=float(lr), hyper=settings, gradient=gradient, h=h, dtype=dtype)
@@ -445,11 +448,12 @@ def descend(
             f"{time_budget:g} s so that the page keeps answering): {run.reason.split(': ', 1)[1]}"))
     if run.status != "converged":
         return run
-    kind = critical_point(expr, variables, run.points[-1])
+    kind = critical_point(expr, variables, run.points[-1], partials)
     return dataclasses.replace(run, critical=kind, reason=_critical_reason(kind, run.reason))
 
 
-def critical_point(expr: sympy.Expr, variables: Sequence[str], point: Sequence[float]) -> str | None:
+def critical_point(expr: sympy.Expr, variables: Sequence[str], point: Sequence[float],
+                   partials: Sequence[sympy.Expr] | None = None) -> str | None:
     """The second-order test at a point where the gradient is (about) zero.
 
     "minimum" if every eigenvalue of the Hessian is positive, "maximum" if every one is negative,
@@ -459,7 +463,8 @@ def critical_point(expr: sympy.Expr, variables: Sequence[str], point: Sequence[f
     far below any curvature that decides the test, and no further symbolic work.
     """
     variables = tuple(variables)
-    partials = [_compiled(p, variables, "float64") for p in _partials(expr, variables)]
+    partials = _partials(expr, variables) if partials is None else partials
+    partials = [_compiled(d, variables, "float64") for d in partials]
     p = np.array(point, dtype=np.float64)
     n = len(variables)
     hessian = np.empty((n, n))
