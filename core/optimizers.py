@@ -186,3 +186,123 @@ def get_optimizer(key: str) -> Optimizer:
         return OPTIMIZERS[key]
     except KeyError:
         raise ValueError(f"unknown optimizer {key!r}; choose one of {', '.join(OPTIMIZERS)}") from None
+
+
+# --- learning-rate schedules (torch.optim.lr_scheduler) ------------------------------
+#
+# The rate used at step t is what ``scheduler.get_last_lr()`` reports after t calls of
+# ``scheduler.step()``, with torch's own recursive update of the previous rate (not the
+# closed form): floating-point rounding then matches torch step by step, and the
+# cosine schedule keeps torch's behaviour past T_max, where it climbs back up.
+#
+#     https://docs.pytorch.org/docs/stable/generated/torch.optim.lr_scheduler.StepLR.html
+#     https://docs.pytorch.org/docs/stable/generated/torch.optim.lr_scheduler.CosineAnnealingLR.html
+#     https://docs.pytorch.org/docs/stable/generated/torch.optim.lr_scheduler.LinearLR.html
+
+SCHEDULES = ("constant", "step", "cosine", "warmup")
+
+__all__ += ["SCHEDULES", "cosine_annealing", "learning_rates", "linear_warmup", "step_decay"]
+
+
+def step_decay(lr: float, steps: int, *, step_size: int, gamma: float = 0.1) -> list[float]:
+    """torch's StepLR: the rate is multiplied by γ at every multiple of step_size.
+
+        η_t = η_{t−1} · γ   if t > 0 and t mod step_size = 0,   else η_{t−1}
+
+    (γ is multiplied in again each time, as torch does, not raised to a power.)
+    """
+    rates = [lr]
+    for t in range(1, steps):
+        rates.append(rates[-1] * gamma if t % step_size == 0 else rates[-1])
+    return rates
+
+
+def cosine_annealing(lr: float, steps: int, *, T_max: int, eta_min: float = 0.0) -> list[float]:
+    """torch's CosineAnnealingLR, in its recursive form:
+
+        η_t = η_min + (η_{t−1} − η_min) · (1 + cos(π t / T)) / (1 + cos(π (t − 1) / T))
+        η_t = η_{t−1} + (η_0 − η_min) · (1 − cos(π / T)) / 2     when (t − 1 − T) mod 2T = 0
+
+    which approximates η_min + (η_0 − η_min)(1 + cos(π t / T)) / 2: the rate falls to
+    η_min at t = T and, past it, rises again over the next T steps (a period of 2T).
+    """
+    rates = [lr]
+    for t in range(1, steps):
+        previous = rates[-1]
+        if (t - 1 - T_max) % (2 * T_max) == 0:
+            rates.append(previous + (lr - eta_min) * (1 - math.cos(math.pi / T_max)) / 2)
+        else:
+            ratio = (1 + math.cos(math.pi * t / T_max)) / (1 + math.cos(math.pi * (t - 1) / T_max))
+            rates.append(ratio * (previous - eta_min) + eta_min)
+    return rates
+
+
+def linear_warmup(
+    lr: float, steps: int, *, start_factor: float = 1.0 / 3, end_factor: float = 1.0, total_iters: int = 5
+) -> list[float]:
+    """torch's LinearLR: from lr · start_factor up to lr · end_factor over total_iters steps.
+
+        η_0 = η · s
+        η_t = η_{t−1} · (1 + (e − s) / (T s + (t − 1)(e − s)))   for 1 ≤ t ≤ T, then constant
+
+    which is η · (s + (e − s) · min(t, T) / T) up to rounding.
+    """
+    rates = [lr * start_factor]
+    for t in range(1, steps):
+        if t > total_iters:
+            rates.append(rates[-1])
+        else:
+            step = (end_factor - start_factor) / (total_iters * start_factor + (t - 1) * (end_factor - start_factor))
+            rates.append(rates[-1] * (1.0 + step))
+    return rates
+
+
+def learning_rates(schedule: str, lr: float, steps: int, **params) -> np.ndarray:
+    """The learning rate used at each of `steps` steps (float64, length `steps`).
+
+    schedule: "constant"; "step" = StepLR(step_size, gamma=0.1); "cosine" =
+    CosineAnnealingLR(T_max, eta_min=0); "warmup" = LinearLR(start_factor=1/3,
+    end_factor=1, total_iters=5). Parameters take torch's names and defaults; the two
+    torch requires default here to step_size = max(1, steps // 3) and T_max = steps.
+    """
+    if schedule not in SCHEDULES:
+        raise ValueError(f"unknown schedule {schedule!r}; choose one of {', '.join(SCHEDULES)}")
+    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:
+        raise ValueError(f"steps must be a whole number ≥ 0, got {steps!r}")
+    steps, lr = int(steps), float(lr)
+    allowed = {
+        "constant": (),
+        "step": ("step_size", "gamma"),
+        "cosine": ("T_max", "eta_min"),
+        "warmup": ("start_factor", "end_factor", "total_iters"),
+    }[schedule]
+    unknown = sorted(set(params) - set(allowed))
+    if unknown:
+        expected = ", ".join(allowed) or "none"
+        raise ValueError(f"{schedule!r} takes no parameter {', '.join(unknown)} (its parameters: {expected})")
+    if steps == 0:
+        return np.zeros(0)
+    if schedule == "constant":
+        rates = [lr] * steps
+    elif schedule == "step":
+        step_size = int(params.get("step_size", max(1, steps // 3)))
+        if step_size < 1:
+            raise ValueError(f"step_size must be at least 1, got {step_size}")
+        rates = step_decay(lr, steps, step_size=step_size, gamma=float(params.get("gamma", 0.1)))
+    elif schedule == "cosine":
+        T_max = int(params.get("T_max", steps))
+        if T_max < 1:
+            raise ValueError(f"T_max must be at least 1, got {T_max}")
+        rates = cosine_annealing(lr, steps, T_max=T_max, eta_min=float(params.get("eta_min", 0.0)))
+    else:
+        start, end = float(params.get("start_factor", 1.0 / 3)), float(params.get("end_factor", 1.0))
+        total_iters = int(params.get("total_iters", 5))
+        # torch's checks (LinearLR.__init__); total_iters = 0 keeps lr · start_factor throughout, as there.
+        if not 0 < start <= 1:
+            raise ValueError(f"start_factor must be in (0, 1], got {start}")
+        if not 0 <= end <= 1:
+            raise ValueError(f"end_factor must be in [0, 1], got {end}")
+        if total_iters < 0:
+            raise ValueError(f"total_iters must be at least 0, got {total_iters}")
+        rates = linear_warmup(lr, steps, start_factor=start, end_factor=end, total_iters=total_iters)
+    return np.asarray(rates, dtype=np.float64)
