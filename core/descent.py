@@ -51,7 +51,7 @@ __all__ = ["Descent", "descend", "fit_line", "STATUSES", "GRADIENTS", "CRITICAL"
 STATUSES = ("converged", "running", "stalled", "diverged")
 GRADIENTS = ("exact", "forward", "backward", "central", "complex-step")
 #: What a point with zero gradient is, by the second-order test on the Hessian's eigenvalues.
-CRITICAL = ("minimum", "maximum", "saddle", "flat")
+CRITICAL = ("minimum", "maximum", "saddle", "flat", "plateau")
 PATIENCE = 5  # unchanged steps in a row that make a stall (fewer if the run is shorter)
 
 
@@ -288,16 +288,24 @@ def _divergence_story(points, losses, used, variables, dtype, gradient, h, limit
                           "the minimum and lands higher up the other side — the learning rate is too large"))
     if loss_inf.any():
         j = int(np.argmax(loss_inf))
-        events.append((j, f"at step {j} the loss overflowed to {_fmt(losses[j])}: f at "
-                          f"{_vector(points[j], variables)} is beyond {dtype}'s largest number, {largest:.3g}"))
+        # Huge weights, or a huge loss the step before: the loss grew past the largest number. Otherwise f
+        # itself is infinite at this ordinary point (log 0, 1/0).
+        grew = np.abs(points[j]).max() > 1e100 or (j > 0 and abs(losses[j - 1]) > 1e100)
+        events.append((j, f"at step {j} the loss overflowed to {_fmt(losses[j])}: f at {_vector(points[j], variables)} "
+                          f"is beyond {dtype}'s largest number, {largest:.3g}" if grew else
+                          f"at step {j} the loss is {_fmt(losses[j])}: f is infinite at {_vector(points[j], variables)} "
+                          "(a pole, such as log 0 or 1/0)"))
     if loss_nan.any():
         j = int(np.argmax(loss_nan))
         events.append((j, f"at step {j} the loss is NaN: f has no real value at {_vector(points[j], variables)} "
                           "(for example a log or square root of a negative number)"))
     if weight_inf.any():
         j = int(np.argmax(weight_inf))
-        events.append((j, f"at step {j} the weights overflowed to {_vector(points[j], variables)}: the update "
-                          f"passed {dtype}'s largest number, {largest:.3g}"))
+        g = used[j - 1] if j > 0 else np.array([0.0])
+        cause = ("the gradient there is infinite (f has a kink or pole at that point), so the step is infinite"
+                 if np.isinf(g).any() and np.isfinite(points[j - 1]).all() else
+                 f"the update passed {dtype}'s largest number, {largest:.3g}")
+        events.append((j, f"at step {j} the weights became {_vector(points[j], variables)}: {cause}"))
     if weight_nan.any():
         j = int(np.argmax(weight_nan))
         g = used[j - 1] if j > 0 else np.array([np.nan])
@@ -348,9 +356,21 @@ def _finish(points, used, losses, true, *, variables, tol, limit, keep_after_div
             s = k - trailing  # the last point that moved; step s + 1 did not
             status, step = "stalled", s + 1
             one = len(variables) == 1
-            reason = (f"Stalled at step {s + 1}: estimated {'slope' if one else 'gradient'} {_vector(used[s], variables)}, "
-                      f"true {'slope' if one else 'gradient'} {_vector(true[s], variables)}. The weights stopped "
-                      f"changing at {_vector(points[s], variables)} although the ground is not flat.")
+            word = "slope" if one else "gradient"
+            if meta["gradient"] == "exact":
+                why = ""
+                if np.any(np.abs(used[s]) > math.sqrt(float(finfo(meta["dtype"]).max))):
+                    why = (f" The gradient is so large that its square overflows {meta['dtype']}: an optimizer that "
+                           "divides by the running root mean square of g (RMSprop, Adam) then takes steps of 0.")
+                elif np.any(used[s] != 0):
+                    why = (f" Each step lr·g is below half the gap between neighbouring {meta['dtype']} numbers at these "
+                           "weights, so w − lr·g rounds back to w.")
+                reason = (f"Stalled at step {s + 1}: the exact {word} is {_vector(used[s], variables)}, but the weights "
+                          f"stopped changing at {_vector(points[s], variables)}.{why}")
+            else:
+                reason = (f"Stalled at step {s + 1}: estimated {word} {_vector(used[s], variables)}, "
+                          f"true {word} {_vector(true[s], variables)}. The weights stopped "
+                          f"changing at {_vector(points[s], variables)} although the ground is not flat.")
     if status == "running":
         reason = (f"Still running after {k} steps: the loss is {_fmt(losses[-1])} and |∇f| = {_fmt(norms[end - 1])} "
                   f"at {_vector(points[-1], variables)}.")
@@ -458,6 +478,8 @@ def critical_point(expr: sympy.Expr, variables: Sequence[str], point: Sequence[f
 
     "minimum" if every eigenvalue of the Hessian is positive, "maximum" if every one is negative,
     "saddle" if there are both, "flat" if one is zero (the test cannot decide, as for w⁴ at 0);
+    "plateau" when the gradient is small only because the loss is very flat here, and the
+    flat point, by Newton's step −H⁻¹∇f, is still far away;
     None where the Hessian has no value (a kink). The Hessian is the central difference of the
     exact gradient (already compiled for the run), with h = 1e-5·max(1, |p|): an error near 1e-10,
     far below any curvature that decides the test, and no further symbolic work.
@@ -478,8 +500,18 @@ def critical_point(expr: sympy.Expr, variables: Sequence[str], point: Sequence[f
                 hessian[i, j] = (float(g(*up)) - float(g(*down))) / (2 * h)
     if not np.isfinite(hessian).all():
         return None
-    eigenvalues = np.linalg.eigvalsh((hessian + hessian.T) / 2)
-    tiny = 1e-9 * max(1.0, float(np.abs(eigenvalues).max()))
+    hessian = (hessian + hessian.T) / 2
+    with np.errstate(all="ignore"):
+        g = np.array([float(d(*p)) for d in partials])
+        eigenvalues = np.linalg.eigvalsh(hessian)
+        # The Newton step −H⁻¹g: how far the flat point is, by the curvature here. A gradient under
+        # `tol` on a loss that is merely very flat (x²/1e7, or a plateau of −exp(−r²)) is no minimum.
+        if np.abs(eigenvalues).min() > 1e-12 * np.abs(eigenvalues).max() and np.isfinite(g).all():
+            newton = np.linalg.solve(hessian, g)
+            if np.linalg.norm(newton) > 1e-3 * max(1.0, float(np.linalg.norm(p))):
+                return "plateau"
+    # Zero within the Hessian estimate's own error (about h² = 1e-10 times the fourth derivative).
+    tiny = max(1e-9 * float(np.abs(eigenvalues).max()), 1e-8)
     if (eigenvalues > tiny).all():
         return "minimum"
     if (eigenvalues < -tiny).all():
@@ -497,6 +529,9 @@ def _critical_reason(kind: str | None, reason: str) -> str:
                     "is 0 only because the run sits exactly on the top; any nudge would roll away."),
         "saddle": ("But this is a saddle point, not a minimum: the loss curves up in one direction and down in "
                    "another. The gradient is 0, so plain descent stops; a nudge along the downhill direction escapes."),
+        "plateau": ("But this is not a minimum: the gradient is below the tolerance only because the loss is very "
+                    "flat here (a plateau, or a loss on a tiny scale); by the curvature, the flat point is still far "
+                    "away. Rescale the loss or raise the learning rate."),
         "flat": ("The second-order test cannot tell what this is: the curvature is 0 in some direction, so it may be "
                  "a minimum, a maximum or a saddle."),
         None: "The second derivatives have no value here (a kink), so the second-order test cannot be applied.",

@@ -29,9 +29,9 @@ import numpy as np
 import pandas as pd
 import sympy
 
-from core.derivatives import finite_difference
+from core.derivatives import METHODS
 from core.expressions import symbol
-from core.numeric import as_dtype, lambdify
+from core.numeric import COMPLEX_DTYPES, as_dtype, lambdify
 
 __all__ = [
     "gradient",
@@ -72,31 +72,44 @@ def numeric_gradient(
 ) -> np.ndarray:
     """Finite-difference partials of `expr` at `point`, one coordinate at a time, in `dtype`.
 
-    For coordinate i the other coordinates are rounded to `dtype` and
-    substituted as constants, which leaves a function of one variable for
-    :func:`core.derivatives.finite_difference` (same `h`, `method`, `dtype`).
-    Like every constant in ``core.numeric.lambdify``, a number-only part of
-    the expression (such as 2·y₀) is folded in float64 and then rounded once
-    to `dtype`; everything that involves the moving coordinate rounds at
-    every operation. Where a held coordinate puts f outside its domain (log
-    of a negative number) the partial is NaN. Returns shape ``(len(variables), *shape(h))`` in `dtype`.
+    For coordinate i, f is evaluated with every coordinate stored in `dtype`, the other ones held
+    where they are and coordinate i moved by ±h (rounded to `dtype`); every operation rounds to
+    `dtype`, as in :func:`core.derivatives.finite_difference`. Nothing is substituted into the
+    sympy expression, so no number is ever computed by sympy at arbitrary precision (exp(exp(x))
+    at x = 20 would take minutes). Where f has no real value the partial is NaN. Returns shape
+    ``(len(variables), *shape(h))`` in `dtype`.
     """
     variables = tuple(variables)
     point = tuple(point)
     if len(point) != len(variables):
         raise ValueError(f"the point has {len(point)} coordinates but there are {len(variables)} variables")
+    if method not in METHODS:
+        raise ValueError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
     target = as_dtype(dtype)
-    stored = [float(np.asarray(p, dtype=target)) for p in point]  # the point as `dtype` holds it
-    partials = []
-    for i, name in enumerate(variables):
-        held = {symbol(v): sympy.Float(stored[j]) for j, v in enumerate(variables) if j != i}
-        along = expr.xreplace(held)  # f with every other coordinate fixed
-        if along.has(sympy.I):
-            # sympy evaluated e.g. log(-1.0) = iπ: f has no real value on this whole line.
-            partials.append(np.full(np.shape(h), np.nan, dtype=target))
-            continue
-        partials.append(finite_difference(along, stored[i], h, method=method, dtype=dtype, variable=name))
-    return np.stack(partials).astype(target, copy=False)
+    complex_step = method == "complex-step"
+    if complex_step and dtype not in COMPLEX_DTYPES:
+        raise ValueError(f"the complex-step method needs a complex type, and {dtype} has none; use float64 or float32")
+    work = COMPLEX_DTYPES[dtype] if complex_step else target
+    f = _compiled(expr, variables, work.name)
+    with np.errstate(all="ignore"):
+        stored = [np.asarray(p, dtype=target) for p in point]  # the point as `dtype` holds it
+        step = np.asarray(h, dtype=target)
+        partials = []
+        for i in range(len(variables)):
+            def moved(offset):
+                values = [np.broadcast_to(v, step.shape).astype(work) for v in stored]
+                values[i] = stored[i].astype(work) + offset
+                return f(*values)
+
+            if complex_step:
+                partials.append((moved(step.astype(work) * work.type(1j)).imag / step).astype(target))
+            elif method == "forward":
+                partials.append((moved(step) - moved(np.zeros_like(step))) / step)
+            elif method == "backward":
+                partials.append((moved(np.zeros_like(step)) - moved(-step)) / step)
+            else:
+                partials.append((moved(step) - moved(-step)) / (step + step))
+        return np.stack(partials).astype(target, copy=False)
 
 
 @functools.lru_cache(maxsize=256)

@@ -125,8 +125,8 @@ def fold_constant(expr: sympy.Expr) -> float:
         p, q = int(expr.p), int(expr.q)
         try:
             return p / q
-        except OverflowError:
-            return math.copysign(math.inf, p)
+        except OverflowError:  # 10**400: beyond float64, as IEEE 754 rounds it (math.copysign would need float(p))
+            return math.inf if p > 0 else -math.inf
     if expr.is_Float:
         return float(expr)
     if expr is sympy.pi:
@@ -166,7 +166,7 @@ class _TypedConstantPrinter(NumPyPrinter):
     def __init__(self, scalar_type: Callable[[float], np.generic]):
         super().__init__({"fully_qualified_modules": True, "inline": True})
         self._scalar_type = scalar_type
-        self.constants: dict[str, np.generic] = {}
+        self.constants: dict[str, np.generic] = {name: scalar_type(v) for name, v in NONFINITE.items()}
         self._names: dict[str, str] = {}
 
     def _constant(self, value: float) -> str:
@@ -192,6 +192,15 @@ class _TypedConstantPrinter(NumPyPrinter):
         if exponent == sympy.Rational(1, 2):
             return f"numpy.sqrt({self._print(base)})"
         return f"numpy.power({self._print(base)}, {self._print(exponent)})"
+
+    def _print_NonFinite(self, expr):
+        return expr.name
+
+    def _print_Derivative(self, expr):
+        # sympy leaves d/dx sign(g(x)) and the like unevaluated: no number can be given for it.
+        return self._constant(math.nan)
+
+    _print_Subs = _print_Derivative
 
     def _print_Abs(self, expr):
         return f"numpy.abs({self._print(expr.args[0])})"
@@ -219,6 +228,35 @@ class _TypedConstantPrinter(NumPyPrinter):
         return self._minmax(expr, "minimum")
 
 
+class NonFinite(sympy.AtomicExpr):
+    """A folded constant that is NaN, inf or −inf, printed by name and bound to the dtype's value.
+
+    sympy's printer compares numbers with 0 to print their signs, and a NaN Float cannot be
+    compared; a Symbol would not do either, since sympy.lambdify binds every Symbol to itself.
+    """
+
+    is_commutative = True
+    is_number = False
+
+    def __new__(cls, name: str):
+        atom = super().__new__(cls)
+        atom.name = name
+        return atom
+
+    def _hashable_content(self):
+        return (self.name,)
+
+
+#: The names NonFinite constants print as, with their values.
+NONFINITE = MappingProxyType({"_nan": math.nan, "_inf": math.inf, "_ninf": -math.inf})
+
+
+def _as_constant(value: float) -> sympy.Expr:
+    if math.isfinite(value):
+        return sympy.Float(value)
+    return NonFinite("_nan" if math.isnan(value) else ("_inf" if value > 0 else "_ninf"))
+
+
 def _fold_numbers(expr: sympy.Expr) -> sympy.Expr:
     """Replace each maximal number-only subtree by one Float (via float math)."""
     if expr.is_Atom or not expr.free_symbols:
@@ -226,7 +264,7 @@ def _fold_numbers(expr: sympy.Expr) -> sympy.Expr:
             return expr
         if expr.is_Integer and isinstance(expr, sympy.Integer) and abs(int(expr)) <= 64:
             return expr  # keep small integers exact: they may be exponents
-        return sympy.Float(fold_constant(expr)) if expr.is_number else expr
+        return _as_constant(fold_constant(expr)) if expr.is_number else expr
     args = [_fold_numbers(a) for a in expr.args]
     try:
         return expr.func(*args, evaluate=False)

@@ -219,3 +219,29 @@ def test_a_time_budget_cuts_a_run_short_and_says_so():
     run = descend(slow, ("x", "y"), (1.0, 1.0), lr=1e-7, steps=100_000, gradient="central", h=1e-5, time_budget=0.05)
     assert run.status == "running" and run.cut_short and run.steps < 100_000
     assert run.reason.startswith(f"Cut short after {run.steps} of 100000 steps")
+
+
+@pytest.mark.parametrize("text, start", [("(x^2 + y^2) / 1e7", (1.0, 1.0)), ("-exp(-(x^2 + y^2))", (4.0, 4.0)),
+                                         ("1 - sigmoid(x) - sigmoid(y)", (-20.0, -20.0))])
+def test_a_gradient_under_tol_on_a_plateau_is_not_a_minimum(text, start):
+    # Newton's step −H⁻¹∇f says how far the flat point is: 1.4 away for (x² + y²)/1e7 from (1, 1).
+    run = descend(parse_expression(text, ("x", "y")), ("x", "y"), start, lr=0.1, steps=100)
+    assert (run.status, run.critical) == ("converged", "plateau")
+    assert "not a minimum" in run.reason
+
+
+def test_adam_on_a_huge_loss_says_g_squared_overflowed():
+    # Adam divides by √v with v ← β₂v + (1 − β₂)g²; g = 2e300 gives g² = inf in float64 (largest ≈ 1.8e308).
+    run = descend(parse_expression("1e300*(x^2 + y^2)", ("x", "y")), ("x", "y"), (1.0, 1.0), optimizer="adam", steps=20)
+    assert run.status == "stalled"
+    assert "exact gradient" in run.reason and "square overflows float64" in run.reason and "estimated" not in run.reason
+
+
+def test_a_pole_is_not_called_an_overflow():
+    run = descend(parse_expression("log(x*y)", ("x", "y")), ("x", "y"), (0.0, 0.0), steps=5)
+    assert run.status == "diverged" and "f is infinite at (0, 0)" in run.reason and "overflow" not in run.reason
+
+
+def test_an_infinite_gradient_at_a_kink_is_named():
+    run = descend(parse_expression("sqrt(x) + y^2", ("x", "y")), ("x", "y"), (0.0, 0.0), steps=5)
+    assert run.status == "diverged" and "the gradient there is infinite" in run.reason

@@ -126,3 +126,18 @@ def test_text_is_never_compiled():
     # User text must go through core.expressions.parse_expression; lambdify refuses strings outright.
     with pytest.raises(TypeError, match="expected a sympy expression"):
         lambdify("__import__('os').system('id')", ["x"])
+
+
+@pytest.mark.parametrize("text, expected", [("x*log(-1)", math.nan), ("x + sqrt(-2)*x", math.nan),
+                                            ("x*exp(1000)", math.inf), ("-x*exp(1000)", -math.inf),
+                                            ("10^400*x", math.inf), ("x/10^400", 0.0)])
+def test_constants_beyond_the_reals_or_float64_fold_the_ieee_way(text, expected):
+    # IEEE 754: an operation with no real result is NaN; a result beyond the largest finite number is ±inf.
+    expr = parse_expression(text, ("x",))
+    for dtype in DTYPES:
+        value = lambdify(expr, ["x"], dtype)(np.asarray([2.0]))
+        assert value.dtype == DTYPES[dtype]
+        if math.isnan(expected):
+            assert np.isnan(value).all(), (text, dtype)
+        else:
+            assert (value == expected).all(), (text, dtype, value)
