@@ -297,6 +297,9 @@ def step_control(*, key: str, steps: int, container=st) -> int:
 
     if steps < 1:  # a slider needs min < max
         return 0
+    if st.session_state.get(key, 0) > steps:
+        # The range comes from the graph: a new, smaller function must not leave the step past its end.
+        st.session_state[key] = steps
     slider = container.container()
     buttons = container.container(horizontal=True)
     buttons.button("Previous", key=f"{key}_prev", on_click=move, args=(-1,), icon=":material/arrow_back:",
