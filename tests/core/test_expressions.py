@@ -40,6 +40,43 @@ ACCEPTED = [
     ("ln(x)", sympy.log(x)),
     ("-x^2", -(x**2)),  # power binds tighter than the sign, as on paper
     ("2^3^2", sympy.Integer(512)),  # right-associative: 2^(3^2)
+    # Notation from textbooks and printed formulas: each must build the very tree of the canonical spelling.
+    ("sin x", sympy.sin(x)),
+    ("ln x + 1", sympy.log(x) + 1),
+    ("x sin(x)", x * sympy.sin(x)),
+    ("x sin x", x * sympy.sin(x)),
+    ("2 sin x cos x", 2 * sympy.sin(x) * sympy.cos(x)),
+    ("|x|", sympy.Abs(x)),
+    ("|x - |x||", sympy.Abs(x - sympy.Abs(x))),
+    ("||x| - 1|", sympy.Abs(sympy.Abs(x) - 1)),
+    ("|x|^2 + 2|x|", sympy.Abs(x) ** 2 + 2 * sympy.Abs(x)),
+    ("sin|x|", sympy.sin(sympy.Abs(x))),
+    ("√x", sympy.sqrt(x)),
+    ("√(x+1)", sympy.sqrt(x + 1)),
+    ("2√x", 2 * sympy.sqrt(x)),
+    ("sin^2(x)", sympy.sin(x) ** 2),  # the textbook convention: sin²x = (sin x)²
+    ("sin²(x) + cos²x", sympy.sin(x) ** 2 + sympy.cos(x) ** 2),
+    ("ln^2(x)", sympy.log(x) ** 2),
+    ("max(x, 0)", sympy.Max(x, 0)),
+    ("min(x, 0)", sympy.Min(x, 0)),
+    ("max(x, 0, 1 - x)", sympy.Max(x, 0, 1 - x)),
+    ("2 x", 2 * x),
+    ("(x+1)(x-1)", (x + 1) * (x - 1)),
+    ("2pi", 2 * sympy.pi),
+    ("πx", sympy.pi * x),
+    ("π", sympy.pi),
+    ("x − 1", x - 1),  # U+2212 MINUS SIGN
+    ("2×x ÷ 3", 2 * x / 3),
+    ("2·x", 2 * x),
+    ("x³ + x⁻¹", x**3 + 1 / x),
+    ("ｘ＋１", x + 1),  # full-width forms (NFKC, as Python itself normalises names)
+    ("x\u00a0+\u30001", x + 1),  # non-breaking and ideographic spaces
+    ("x\u200b^2", x**2),  # a zero-width space pasted from a web page
+    ("e^x", sympy.exp(x)),
+    ("log2(x)", sympy.log(x) / sympy.log(2)),  # a name with a digit stays one name
+    ("1e-17", sympy.Float(1e-17)),  # scientific notation, not 1·e - 17
+    ("2e", 2 * sympy.E),
+    ("x² e^x", x**2 * sympy.exp(x)),
 ]
 
 
@@ -53,6 +90,18 @@ def test_variables_are_the_lessons():
     assert parse_expression("w²", ("w",)) == w**2
     with pytest.raises(ExpressionError, match="unknown name 'y'"):
         parse_expression("x + y", ("x",))
+
+
+def test_subscripted_variables_side_by_side():
+    w1, w2 = symbol("w1"), symbol("w2")
+    assert parse_expression("w1w2", ("w1", "w2")) == w1 * w2  # a digit ends a subscripted name
+    assert parse_expression("w₁w₂ + w1 w2", ("w1", "w2")) == 2 * w1 * w2
+    assert parse_expression("x y", ("x", "y")) == x * y
+    # A name with a digit is never read as a product: w1 is not w*1 when the variable is w.
+    with pytest.raises(ExpressionError, match="unknown name 'w1'"):
+        parse_expression("w1", ("w",))
+    with pytest.raises(ExpressionError, match="unknown name 'xy'"):
+        parse_expression("xy", ("x", "y"))  # letters glued to letters show no boundary
 
 
 def test_every_variable_is_real():
@@ -84,6 +133,37 @@ def test_every_variable_is_real():
         # sympy would build exp(n·log 3) as the exact integer 3**n: 3**(10**40) has 4.8e39 digits.
         ("exp(10^40*log(3))", "4.8e+39 digits"),
         ("sqrt(2)^999999*x", "150,514 digits"),  # 2**499999.5: 499999.5 · log10(2) = 150,514.9
+        # Ambiguous notation: refused with the readings spelled out.
+        ("|2|x| - 1|", "abs(2abs(x) - 1)"),
+        ("|x|y|", "do not pair up"),
+        ("x | 1", "do not pair up"),
+        ("sin x^2", "sin(x^2) or sin(x)^2"),
+        ("sin 2x", "sin(2 x) or sin(2)·x"),
+        ("sin x/2", "sin(x/2) or sin(x)/2"),
+        ("√x²", "√(x²) or √(x)²"),
+        ("1/2x", "(1/2)x or 1/(2 x)"),  # Python reads (1/2)·x, many calculators 1/(2x)
+        ("1/x(x+1)", "(1/x)(x+1) or 1/(x(x+1))"),
+        ("2^x(x+1)", "^(x(x+1))"),
+        ("sin^-1(x)", "asin(x)"),
+        ("sin⁻¹(x)", "asin(x)"),
+        ("exp^2(x)", "exp(x)^2"),
+        ("sin^2(x)^3", "(sin(x)^2)^"),
+        ("2 3", "2*3 for a product or 23"),
+        ("x 2", "put the number first (2x)"),
+        ("sin -x", "sin(-x)"),
+        ("sin cos x", "sin(cos(x))"),
+        ("log(x, 2)", "log2(x)"),
+        ("max(x)", "2 to 4 arguments"),
+        ("max(x, 1, 2, 3, 4)", "2 to 4 arguments"),
+        ("max x", "max(x, 0)"),
+        ("x^2 =", "remove the '='"),
+        ("f(x) = x^2", "right-hand side, without '=': for example x^2"),
+        ("xⁿ", "write powers with ^"),
+        ("²x", "right after what it raises"),
+        ("2.5.3", "two decimal points"),
+        ("x2", "x^2 for a power or 2x for a product"),
+        ("1j*x", "imaginary"),
+        ("|" * 41 + "x" + "|" * 41, "at most 40"),
     ],
 )
 def test_rejections_say_what_to_fix(text, advice):
@@ -92,9 +172,7 @@ def test_rejections_say_what_to_fix(text, advice):
     assert advice in str(caught.value)
 
 
-@pytest.mark.parametrize(
-    "text", [t for group in HOSTILE.values() for t in group], ids=lambda t: repr(t[:30])
-)
+@pytest.mark.parametrize("text", [t for group in HOSTILE.values() for t in group], ids=lambda t: repr(t[:30]))
 def test_hostile_corpus_is_refused_quickly(text):
     start = time.perf_counter()
     with pytest.raises(ExpressionError) as caught:

@@ -37,7 +37,9 @@ def _combine(children):
 
 
 SYNTAX_TREES = st.recursive(ATOMS, _combine, max_leaves=40)
-RANDOM_TEXT = st.text(alphabet=st.sampled_from(list("xy0123456789.+-*/^()eE pisnclogqrtab,_[]'\"=<>!@%&|~:;{}\\λ²−")), max_size=120)
+RANDOM_TEXT = st.text(
+    alphabet=st.sampled_from(list("xy0123456789.+-*/^()eE pisnclogqrtab,_[]'\"=<>!@%&|~:;{}\\λ²−")), max_size=120
+)
 
 
 def _holds_the_contract(text: str) -> None:
