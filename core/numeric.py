@@ -90,6 +90,10 @@ _FLOAT_FUNCS: dict[type, Callable[[float], float]] = {
     sympy.sign: lambda v: math.copysign(1.0, v) if v != 0 else 0.0,
     sympy.Heaviside: lambda v: 1.0 if v > 0 else (0.5 if v == 0 else 0.0),
     sympy.DiracDelta: lambda v: math.inf if v == 0 else 0.0,
+    # sympy writes |z| of a complex number with re and im; the real-valued reading has no value there (the
+    # argument folds to NaN), and of a real number re is the number and im is 0.
+    sympy.re: lambda v: v,
+    sympy.im: lambda v: 0.0,
 }
 
 

@@ -72,6 +72,11 @@ def compose_sentence(check: Check) -> str:
         return (f"At this x the derivative is not a finite number in float64 ({explain.number(check.chain)}): "
                 "the values are too large for float64. Try another point.")
     gap = abs(check.central - check.chain)
+    if check.tolerance >= abs(check.chain) and check.tolerance > 0:
+        return (f"f′(g(x)) = {explain.number(check.outer_at_inner)} times g′(x) = {explain.number(check.inner_derivative)} "
+                f"gives {explain.number(check.chain)}; the difference quotient gives {explain.number(check.central)}. "
+                f"At this x the difference quotient cannot check it: its own error (about {explain.error(check.tolerance)}, "
+                f"round-off ε·|f|/h plus truncation with h = {check.h:g}) is as large as the slope itself.")
     verdict = ("agree, within the difference quotient's own error" if gap <= check.tolerance
                else f"disagree: the function bends too fast here for h = {check.h:g}, so the difference quotient "
                     "is still far from its limit")

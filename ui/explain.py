@@ -87,6 +87,13 @@ def verdict(m: Microscope, exact: float, variable: str = "w", method: str = "for
                 f"is flat (the true slope is {number(exact)}). h is under half the gap between neighbouring "
                 f"{name} numbers at {variable} = {number(m.x, name)}."
             )
+        if m.f_x == 0 and m.f_x_plus_h == 0:
+            tiny = float(finfo(name).smallest_subnormal)
+            return "error", (
+                f"In {name} f({variable}) and f({variable} + h) are both exactly 0: the function's values here are "
+                f"too small for {name} (under its smallest number, {tiny:.3g}) or are truly 0, so the rise is 0 and the "
+                f"estimate 0. The true slope is {number(exact)}."
+            )
         pair = _DIFFERENCE[method].format(w=variable)
         return "error", (
             f"In {name} {pair} round to the same number: the rise cancels to exactly 0 "
@@ -206,7 +213,7 @@ def no_slope(s: Slope, function: str, variable: str, x: float) -> str:
     sentences = {
         "outside": f"{f} is not a real number at {at}: the point is outside the function's domain, so there is no "
                    f"slope to estimate. Move {variable} to where the function is defined.",
-        "pole": f"{f} is infinite at {at} (it divides by zero there), so it has no slope at this point.",
+        "pole": f"{f} is infinite at {at} (like 1/0 or log 0), so it has no slope at this point.",
         "undefined": f"{f} has no value at {at} (0/0 or a limit that does not exist), so it has no slope there.",
         "infinite": f"{f} has a vertical tangent at {at}: the slope is infinite, not a number a step can follow.",
         "jump": f"{f} jumps at {at}, so it has no derivative there{pytorch}.",

@@ -78,7 +78,7 @@ def test_a_division_by_zero_is_not_called_an_overflow(open_page):
     at = open_page(DERIVATIVES, {"d_f": "1/w", "d_w": "0"})
     no_exception(at)
     said = texts(at)
-    assert "divides by zero" in said and "overflowed" not in said
+    assert "is infinite at w = 0 (like 1/0" in said and "overflowed" not in said
 
 
 def test_a_constant_on_the_chain_rule_graph(open_page):
@@ -142,3 +142,18 @@ def test_one_weight_at_the_minimum_with_a_large_rate(open_page):
     said = texts(at)
     assert "already the minimum" in said and "Diverged" not in said and "Stalled" not in said
 
+
+
+def test_values_that_underflow_are_not_blamed_on_cancellation(open_page):
+    # 1e-300 is below float32's smallest subnormal, 2**-149 ≈ 1.4e-45 (IEEE 754 binary32): f is 0 in float32.
+    at = open_page(DERIVATIVES, {"d_f": "1e-300*w^2"})
+    no_exception(at)
+    said = texts(at)
+    assert "In float32 f(w) and f(w + h) are both exactly 0" in said and "too small for float32" in said
+
+
+def test_the_compose_check_says_when_the_difference_quotient_cannot_judge(open_page):
+    # (x)³ at x = 1e-110: the slope 3e-220 is far below the central difference's truncation error h² ≈ 3.6e-11.
+    at = open_page(CHAIN, {"c_outer": "u^3", "c_inner": "x", "c_x": "1e-110"})
+    no_exception(at)
+    assert "cannot check it" in texts(at) and "They agree" not in texts(at)
