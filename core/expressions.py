@@ -671,6 +671,8 @@ def _syntax_message(text: str, error: SyntaxError) -> str:
         return f"type only the right-hand side, without '=': for example {right}"
     if ":=" in text:
         return "':=' is not allowed; type only the function, e.g. x^2 + 1"
+    if re.search(r"!(?!=)", text):
+        return "'!' (factorial) is not part of this lesson; write the product out, for example x*(x - 1)*(x - 2)"
     if re.search(r"[=<>!]", text):
         return "comparisons (<, >, ==) are not allowed; type only the function, e.g. x^2 + 1"
     if re.search(r"[+\-*/^]\s*$", text):
@@ -678,6 +680,11 @@ def _syntax_message(text: str, error: SyntaxError) -> str:
     if "," in text:
         return "a comma is not allowed here; use a dot for decimals (0.5), and commas only in max(x, 0) or min(x, 0)"
     return "this is not a formula the app can read; check for a missing operator or parenthesis"
+
+
+def _same_level(inner: ast.operator, outer: ast.operator) -> bool:
+    sums, products = (ast.Add, ast.Sub), (ast.Mult, ast.Div)
+    return (isinstance(inner, sums) and isinstance(outer, sums)) or (isinstance(inner, products) and isinstance(outer, products))
 
 
 class _Builder:
@@ -778,7 +785,10 @@ class _Builder:
         raise ExpressionError(_describe_forbidden(node))
 
     def _visit_BinOp(self, node: ast.BinOp, depth: int) -> sympy.Expr:
-        left = self._visit(node.left, depth)
+        # a + b + c + … is one flat sum on paper, however long: a chain of the same kind of operation
+        # does not count as nesting (the node budget bounds its length).
+        chained = isinstance(node.left, ast.BinOp) and _same_level(node.left.op, node.op)
+        left = self._visit(node.left, depth - 1 if chained else depth)
         right = self._visit(node.right, depth)
         op = node.op
         if isinstance(op, ast.Add):

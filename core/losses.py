@@ -821,6 +821,10 @@ def evaluate_rows(name: str, predictions, targets, *, row_labels: Sequence | Non
         values, grads, _, _ = _rule(name, np.array(xs), np.array(ys), "float64", params)
         loss[good] = values
         gradient[good] = grads
+        for i, value in zip(good, values):
+            if not np.isfinite(value):  # a finite cell whose loss is beyond float64 (an error of 1e308, squared)
+                problems[i] = (f"row {labels[i]}: its loss is {value} in float64: the numbers are too large to square or "
+                               "add (float64 ends near 1.8e308); it still counts, so the mean is infinite too")
     total = float(loss[good].sum() / len(good)) if good else None
     valid = np.zeros(n, dtype=bool)
     valid[good] = True

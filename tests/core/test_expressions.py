@@ -196,3 +196,14 @@ def test_never_evaluates_text(monkeypatch):
 def test_non_text_is_refused():
     with pytest.raises(ExpressionError):
         parse_expression(None)  # type: ignore[arg-type]
+
+
+def test_a_long_flat_sum_is_not_nesting():
+    # w + w + … + w (45 terms) is one sum on paper; only the node budget limits its length.
+    assert parse_expression("+".join(["w"] * 45), ("w",)) == 45 * symbol("w")
+    assert parse_expression("*".join(["w"] * 45), ("w",)) == symbol("w") ** 45
+
+
+def test_a_factorial_says_what_to_do_instead():
+    with pytest.raises(ExpressionError, match="factorial"):
+        parse_expression("w!", ("w",))

@@ -730,3 +730,10 @@ def test_cells_as_printed_tables_write_them(cell, value):
 def test_ambiguous_cells_say_what_to_fix(cell, message):
     evaluation = evaluate_rows("mae", [cell], [0.0])
     assert message in evaluation.messages[0]
+
+
+def test_a_loss_beyond_float64_is_flagged_not_silently_infinite():
+    # (1e308 − 0)² = 1e616 overflows float64 (largest ≈ 1.8e308, IEEE 754 binary64) to inf.
+    evaluation = evaluate_rows("mse", ["1e308", "1"], [0, 0])
+    assert math.isinf(evaluation.total)
+    assert "too large to square or add" in evaluation.messages[0]
