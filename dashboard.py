@@ -10,5 +10,5 @@ presenter_toggle()
 apply_page_style()
 
 home = st.Page("pages/home.py", title="Home", icon=":material/home:", default=True)
-lessons = [st.Page(lesson.path, title=f"{lesson.number}. {lesson.short}", icon=lesson.icon) for lesson in LESSONS]
+lessons = [st.Page(lesson.path, title=f"{lesson.number}. {lesson.short}", icon=lesson.icon, url_path=lesson.url_path) for lesson in LESSONS]
 st.navigation([home, *lessons], position="top").run()

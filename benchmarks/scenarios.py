@@ -49,7 +49,7 @@ def _watch_steps(at, i):
 
 SCENARIOS: list[Scenario] = [
     Scenario(
-        "pages/derivatives.py",
+        "pages/derivatives/page.py",
         budget_ms=50,  # issue 2
         move=_move_h,
         states=(
@@ -59,7 +59,7 @@ SCENARIOS: list[Scenario] = [
         ),
     ),
     Scenario(
-        "pages/chain_rule.py",
+        "pages/chain_rule/page.py",
         budget_ms=80,  # issue 4
         move=_step_or_depth,
         states=(
@@ -69,7 +69,7 @@ SCENARIOS: list[Scenario] = [
         ),
     ),
     Scenario(
-        "pages/losses.py",
+        "pages/losses/page.py",
         budget_ms=80,  # issue 5
         move=_edit_cell,
         query={"l_tab": "Your data"},
@@ -81,7 +81,7 @@ SCENARIOS: list[Scenario] = [
         ),
     ),
     Scenario(
-        "pages/gradients.py",
+        "pages/gradients/page.py",
         budget_ms=80,  # issue 3
         move=_move_point,
         states=(
@@ -91,7 +91,7 @@ SCENARIOS: list[Scenario] = [
         ),
     ),
     Scenario(
-        "pages/descent.py",
+        "pages/descent/page.py",
         budget_ms=100,  # issue 6: three optimizers of 500 steps each (the defaults)
         move=_watch_steps,
         query={"gd_tab": "Two weights: optimizers"},

@@ -11,7 +11,7 @@ import streamlit as st
 
 from core.derivatives import Analysis
 from core.expressions import MAX_LENGTH
-from ui import cached
+from ui import symbolic
 
 
 def function_input(
@@ -34,15 +34,15 @@ def function_input(
         help=help
         or f"A function of {names}. Use ^ or ** for powers, and sin, cos, exp, log, sqrt, abs, tanh, sigmoid, relu.",
     )
-    parsed = cached.analyse(text, variables)
+    parsed = symbolic.analyse(text, variables)
     good_key = f"{key}__last_good"
     if parsed.analysis is not None:
         st.session_state[good_key] = text
         return text, parsed.analysis
 
     fallback = st.session_state.get(good_key, default)
-    if cached.analyse(fallback, variables).analysis is None:
+    if symbolic.analyse(fallback, variables).analysis is None:
         fallback = default
     container.error(f"**{text[:80]}{'…' if len(text) > 80 else ''}**: {parsed.error}", icon="✏️")
     container.caption(f"Still showing **{fallback}** until the function is fixed.")
-    return fallback, cached.analyse(fallback, variables).analysis
+    return fallback, symbolic.analyse(fallback, variables).analysis

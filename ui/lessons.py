@@ -14,13 +14,18 @@ class Lesson:
     icon: str
     summary: str
 
+    @property
+    def url_path(self) -> str:
+        """The page's address, kept from when each lesson was one file, so shared links still open it."""
+        return self.path.split("/")[1]
+
 
 LESSONS: tuple[Lesson, ...] = (
     Lesson(
         1,
         "Derivatives",
         "Derivatives",
-        "pages/derivatives.py",
+        "pages/derivatives/page.py",
         ":material/show_chart:",
         "The slope as rise over run, and why a tiny h gives exactly 0: catastrophic cancellation "
         "in float64, float32, float16 and bfloat16 — and the exact derivative that fixes it.",
@@ -29,7 +34,7 @@ LESSONS: tuple[Lesson, ...] = (
         2,
         "Partials and gradients",
         "Gradients",
-        "pages/gradients.py",
+        "pages/gradients/page.py",
         ":material/explore:",
         "Many weights, one at a time: partial derivatives as slopes of slices, the gradient as the arrow "
         "of steepest ascent across the contour lines, and the bowl-shaped error surface of a linear model.",
@@ -38,7 +43,7 @@ LESSONS: tuple[Lesson, ...] = (
         3,
         "Chain rule",
         "Chain rule",
-        "pages/chain_rule.py",
+        "pages/chain_rule/page.py",
         ":material/account_tree:",
         "A network is a chain of functions: the chain rule multiplies local derivatives back from the loss. "
         "Walk backpropagation node by node on a computational graph, check it against finite differences, "
@@ -48,7 +53,7 @@ LESSONS: tuple[Lesson, ...] = (
         4,
         "Loss functions",
         "Losses",
-        "pages/losses.py",
+        "pages/losses/page.py",
         ":material/target:",
         "How wrong, and which way to fix it: MSE, MAE, Huber, cross-entropy and hinge with their exact "
         "derivatives, your own table of predictions, an outlier's pull, why classifiers use cross-entropy, "
@@ -58,7 +63,7 @@ LESSONS: tuple[Lesson, ...] = (
         5,
         "Gradient descent",
         "Descent",
-        "pages/descent.py",
+        "pages/descent/page.py",
         ":material/trending_down:",
         "Step against the gradient, again and again: the course's loop, learning rates that crawl, oscillate "
         "or blow up to inf and NaN, the loop that dies when a finite difference cancels to 0, and momentum, "

@@ -4,7 +4,7 @@ import pytest
 
 from tests.conftest import no_exception
 
-PAGE = "pages/derivatives.py"
+PAGE = "pages/derivatives/page.py"
 
 
 def metrics(at) -> dict[str, str]:
@@ -17,7 +17,7 @@ def param_row(chart) -> dict:
 
     import pyarrow as pa
 
-    from ui.charts import PARAMS
+    from ui.render import PARAMS
 
     (dataset,) = [d for d in chart.datasets if d.name == PARAMS]
     return pa.ipc.open_stream(io.BytesIO(dataset.data.data)).read_all().to_pylist()[0]
@@ -172,7 +172,7 @@ def test_a_parameter_that_cannot_be_drawn_is_sent_as_null():
 
     import pyarrow as pa
 
-    from ui.charts import _param_row
+    from ui.render import _param_row
 
     row = pa.ipc.open_stream(io.BytesIO(_param_row({"a": float("nan"), "b": float("inf"), "c": 2}))).read_all()
     assert row.to_pylist() == [{"a": None, "b": None, "c": 2.0}]

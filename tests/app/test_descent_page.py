@@ -8,9 +8,9 @@ import io
 import json
 
 from tests.conftest import no_exception
-from ui import cached_gradients as cg
+from ui import landscape as cg
 
-PAGE = "pages/descent.py"
+PAGE = "pages/descent/page.py"
 TWO = "Two weights: optimizers"
 
 

@@ -67,7 +67,7 @@ def _open(page: str, query: dict, setup):
     for key, value in query.items():
         at.query_params[key] = value
     at.run()
-    at.switch_page(f"pages/{page}.py")
+    at.switch_page(f"pages/{page}/page.py")
     at.run()
     if setup is not None:
         setup(at)
@@ -115,7 +115,8 @@ def _candidates() -> list:
     """Every value a choice control of the app may hold (a control shows their labels, AppTest sets values)."""
     from core.losses import LOSSES
     from core.optimizers import OPTIMIZERS
-    from ui import cached_losses, chain_lesson
+    from pages.chain_rule import state as chain_lesson
+    from pages.losses import state as cached_losses
 
     pool = [*LOSSES, *OPTIMIZERS, *cached_losses.EXAMPLES, *chain_lesson.WEIGHT_SCALES]
     return pool

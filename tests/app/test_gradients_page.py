@@ -6,9 +6,9 @@ import json
 import pytest
 
 from tests.conftest import no_exception
-from ui import cached_gradients as cg
+from ui import landscape as cg
 
-PAGE = "pages/gradients.py"
+PAGE = "pages/gradients/page.py"
 TYPED = cg.choice_title(cg.TYPED)  # the selectbox keeps its label in the URL
 TABS = ["Contour map", "A partial is a slice", "Steepest ascent", "The linear model", "Many weights"]
 

@@ -17,7 +17,7 @@ def test_rss_after_every_page_with_defaults(browser):
     process, url = start_server(log=ARTIFACTS / "memory-server.log")
     try:
         tab = browser.new_page(viewport={"width": 1280, "height": 720})
-        for path in ["", *(lesson.path.removeprefix("pages/").removesuffix(".py") for lesson in LESSONS)]:
+        for path in ["", *(lesson.url_path for lesson in LESSONS)]:
             goto(tab, f"{url}/{path}")
             tab.wait_for_timeout(1000)
         tab.close()

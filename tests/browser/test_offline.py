@@ -25,7 +25,7 @@ def test_no_request_leaves_the_machine(server, browser):
 
     context.route("**/*", guard)
     tab = context.new_page()
-    for path in ["", "?present=1", *(lesson.path.removeprefix("pages/").removesuffix(".py") for lesson in LESSONS)]:
+    for path in ["", "?present=1", *(lesson.url_path for lesson in LESSONS)]:
         goto(tab, f"{server}/{path}")
         tab.wait_for_timeout(1500)  # lazy chunks, fonts and icons load after the run
     context.close()
@@ -35,7 +35,7 @@ def test_no_request_leaves_the_machine(server, browser):
 def test_server_log_has_no_tracebacks_or_numpy_warnings(server_process, browser):
     tab = browser.new_page(viewport={"width": 1280, "height": 720})
     for lesson in LESSONS:
-        goto(tab, f"{server_process.url}/{lesson.path.removeprefix('pages/').removesuffix('.py')}")
+        goto(tab, f"{server_process.url}/{lesson.url_path}")
     tab.close()
     log = server_process.log.read_text(errors="replace")
     for marker in ("Traceback", "RuntimeWarning", "Uncaught app exception"):

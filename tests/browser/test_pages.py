@@ -13,7 +13,7 @@ pytestmark = pytest.mark.browser
 
 
 def url_path(lesson) -> str:
-    return lesson.path.removeprefix("pages/").removesuffix(".py")
+    return lesson.url_path
 
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=url_path)

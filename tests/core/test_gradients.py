@@ -7,7 +7,6 @@ import numpy as np
 import pytest
 import sympy
 
-from core import derivatives
 from core import gradients as g
 from core.expressions import parse_expression, symbol
 from core.numeric import lambdify, as_dtype

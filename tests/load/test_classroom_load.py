@@ -94,7 +94,7 @@ async def _student(server: str, page: str, deadline: float, latencies: list, err
 
 
 async def _classroom(server: str, pid: int):
-    pages = [lesson.path.removeprefix("pages/").removesuffix(".py") for lesson in LESSONS]
+    pages = [lesson.url_path for lesson in LESSONS]
     latencies: list[float] = []
     errors: list[str] = []
     peak = [0]

@@ -1,4 +1,6 @@
-"""Cached wrappers around core: symbolic work keyed by the expression *text*.
+"""The symbolic work every function box shares: parse, differentiate, decide where a slope exists.
+
+Cached wrappers around core, keyed by the expression *text*.
 
 sympy objects do not hash for ``st.cache_data``, so every cache here is keyed
 on text and plain numbers. Symbolic results (immutable sympy objects) and
@@ -12,12 +14,10 @@ import math
 import time
 from dataclasses import dataclass
 
-import pandas as pd
 import streamlit as st
 
-from core import derivatives
+from core import derivatives, limits
 from core.expressions import ExpressionError
-from core import limits
 from core.limits import SymbolicTimeout, run_bounded
 
 SYMBOLIC_TIMEOUT = 3.0  # seconds of symbolic work per new function
@@ -87,29 +87,3 @@ def slope(text: str, variables: tuple[str, ...], variable: str, point: tuple[flo
         return derivatives.Slope("unknown", math.nan)
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
-def error_sweep(text: str, variables: tuple[str, ...], x: float, dtypes: tuple[str, ...], methods: tuple[str, ...]) -> pd.DataFrame:
-    expr = analyse(text, variables).analysis.expr
-    return derivatives.error_sweep(expr, x, dtypes=dtypes, methods=methods, variable=variables[0])
-
-
-@st.cache_resource(max_entries=256, show_spinner=False)
-def derivation(text: str, variable: str) -> list[derivatives.Step]:
-    """The rule-by-rule derivation of a function that already parsed."""
-    expr = analyse(text, (variable,)).analysis.expr
-    try:
-        return run_bounded(derivatives.derivation, expr, variable, timeout=SYMBOLIC_TIMEOUT)
-    except SymbolicTimeout:
-        return []
-
-
-@st.cache_data(max_entries=256, show_spinner=False)
-def model_table(text: str, variable: str, x: float, dtypes: tuple[str, ...], methods: tuple[str, ...]):
-    """The error model's curves and best h (needs the 2nd or 3rd derivative: bounded symbolic work)."""
-    expr = analyse(text, (variable,)).analysis.expr
-    try:
-        models = run_bounded(derivatives.error_models, expr, x, dtypes=dtypes, methods=methods, variable=variable,
-                             timeout=SYMBOLIC_TIMEOUT)
-    except (SymbolicTimeout, ValueError, TypeError, ArithmeticError):
-        models = ()  # the model needs the 2nd or 3rd derivative in closed form; without it the chart has no model lines
-    return derivatives.model_table(models)

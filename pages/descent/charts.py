@@ -1,10 +1,10 @@
 """Charts of the Gradient descent lesson: steps on a curve, learning-rate regimes, the dying loop,
 paths on a contour map and the loss against step.
 
-The contour map is ``ui.charts_gradients.contour_map`` with the paths layered on
+The contour map is ``ui.landscape.contour_map`` with the paths layered on
 top. How far the paths are revealed is the Vega-Lite parameter ``{prefix}upto``,
 so the step slider and play/pause never rebuild a chart. Render with
-``ui.charts.show``.
+``ui.render.show``.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from ui import charts_gradients as gcharts
-from ui.charts import register
+from ui import landscape
 from ui.theme import OKABE_ITO, PRECISION_STYLE, style_chart, theme
+from ui.render import register
 
 PATH_COLOURS = [OKABE_ITO[c] for c in ("vermillion", "blue", "green", "purple", "orange", "sky")]
 PATH_DASHES = [[], [8, 4], [2, 3], [10, 3, 2, 3], [4, 4], [1, 2]]
@@ -83,13 +83,13 @@ def descent_map(heat: pd.DataFrame, lines: pd.DataFrame, arrows: pd.DataFrame, l
                 paths: pd.DataFrame, marks: pd.DataFrame, prefix: str = "dm_") -> alt.LayerChart:
     """The Partials lesson's contour map with descent paths (path, step, x, y, loss) and marked minima.
 
-    Parameters: those of ``charts_gradients.point_params`` with `prefix` (the
+    Parameters: those of ``landscape.point_params`` with `prefix` (the
     start point), and ``{prefix}upto``: paths are drawn up to that step, each
     with a large dot where it has got to.
     """
     t = theme()
-    chart = gcharts.contour_map(heat, lines, arrows, levels, box, names, prefix)
-    x, y = gcharts._axes(box, names)
+    chart = landscape.contour_map(heat, lines, arrows, levels, box, names, prefix)
+    x, y = landscape.axes(box, names)
     upto = f"{prefix}upto"
     labels = list(dict.fromkeys(paths["path"])) or ["-"]
     colour = alt.Color("path:N", title=None, scale=alt.Scale(domain=labels, range=PATH_COLOURS[: len(labels)]))

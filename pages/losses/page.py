@@ -4,8 +4,8 @@ import streamlit as st
 
 from core import losses
 from core.losses import LOSSES
-from ui import charts, charts_losses, page, predict
-from ui import cached_losses as view
+from pages.losses import charts, state
+from ui import page, predict, render
 from ui.controls import preset_button, segmented
 from ui.show_code import show_code
 
@@ -21,9 +21,9 @@ page.header(
 def _lesson() -> None:
     """Everything below the title: a control moved here reruns this, not the sidebar or the header."""
     def _reveal_cat() -> None:
-        high, low = view.cat_loss(0.1), view.cat_loss(0.8)
+        high, low = state.cat_loss(0.1), state.cat_loss(0.8)
         st.markdown(
-            f"−log(0.1) = **{view.fmt(high)}**, against −log(0.8) = **{view.fmt(low)}** when the model says 0.8. "
+            f"−log(0.1) = **{state.fmt(high)}**, against −log(0.8) = **{state.fmt(low)}** when the model says 0.8. "
             "Cross-entropy is the *surprise* of the true label: a model that gave the truth only a 10 % chance is "
             "very surprised, and as P(cat) → 0 the loss grows without limit."
         )
@@ -63,54 +63,54 @@ def _lesson() -> None:
         if not chosen:
             st.info("Pick one or two losses above to see their formulas and curves.")
         plots, formulas = st.columns([3, 2])
-        groups = view.overlay_groups(tuple(chosen))
+        groups = state.overlay_groups(tuple(chosen))
         for column, group in zip(plots.columns(len(groups)) if groups else [], groups):
-            targets = tuple(view.gallery_target(n, side, target) for n in group)
-            x_title = view.x_title(group)
+            targets = tuple(state.gallery_target(n, side, target) for n in group)
+            x_title = state.x_title(group)
             names = " and ".join(LOSSES[n].title for n in group)
             for panel, y_title in (("loss", "loss ℓ"), ("derivative", "derivative")):
-                charts.show(
-                    charts_losses.loss_curve, key=(group, targets, delta, panel), container=column,
-                    data=lambda: (view.curves(group, targets, delta), panel, x_title, y_title, False, panel == "loss"),
+                render.show(
+                    charts.loss_curve, key=(group, targets, delta, panel), container=column,
+                    data=lambda: (state.curves(group, targets, delta), panel, x_title, y_title, False, panel == "loss"),
                     alt=f"The {panel} of {names} against the {x_title}, exact from sympy.",
                 )
         if chosen:
             plots.caption("Top: the loss. Beneath: its exact derivative — the direction and strength of the pull. "
                           "Hover a curve to read both.")
         for shown in chosen:
-            loss, y = LOSSES[shown], view.gallery_target(shown, side, target)
-            exact, slope = view.exact_forms(shown, y, delta)
+            loss, y = LOSSES[shown], state.gallery_target(shown, side, target)
+            exact, slope = state.exact_forms(shown, y, delta)
             with formulas.container(border=True):
                 st.markdown(f"**{loss.title}** — {loss.summary}")
                 st.latex(loss.formula)
                 st.latex(loss.gradient_formula)
-                st.caption(f"Exactly, from sympy, for {view.target_words(shown, y)}:")
+                st.caption(f"Exactly, from sympy, for {state.target_words(shown, y)}:")
                 st.latex(rf"\ell = {exact}")
-                st.latex(rf"\frac{{d\ell}}{{d{view.VARIABLE_LATEX[loss.variable]}}} = {slope}")
+                st.latex(rf"\frac{{d\ell}}{{d{state.VARIABLE_LATEX[loss.variable]}}} = {slope}")
 
     with tab_data:
         left, right = st.columns([1, 1])
-        name = segmented(left, "Loss", list(view.TABLE_LOSSES), default="mse", format_func=view.SHORT.get, key="l_data_loss")
+        name = segmented(left, "Loss", list(state.TABLE_LOSSES), default="mse", format_func=state.SHORT.get, key="l_data_loss")
         example = segmented(
-            right, "Start from", list(view.EXAMPLES), default="regression",
-            format_func=lambda k: view.EXAMPLES[k].title, key="l_example",
+            right, "Start from", list(state.EXAMPLES), default="regression",
+            format_func=lambda k: state.EXAMPLES[k].title, key="l_example",
             help="Each starting table keeps your edits while you work on it.",
         )
         data_delta = 1.0  # torch.nn.HuberLoss's default
         left, right = st.columns([1, 1.6])
         table = left.data_editor(
-            view.example_frame(example), key=f"l_rows_{example}", num_rows="dynamic", hide_index=False,
+            state.example_frame(example), key=f"l_rows_{example}", num_rows="dynamic", hide_index=False,
             column_config={
                 # Constant on purpose: the editor's identity includes its configuration, and edits live in it.
                 "prediction": st.column_config.TextColumn("prediction ŷ", help="a number (a probability for BCE)"),
                 "target": st.column_config.TextColumn("target y", help="a number (0 or 1 for BCE, −1 or +1 for hinge)"),
             },
         )
-        evaluation = view.evaluate(name, table, data_delta)
+        evaluation = state.evaluate(name, table, data_delta)
         with right:
-            st.metric(f"{LOSSES[name].title} (mean of {evaluation.count} rows)", view.fmt(evaluation.total))
+            st.metric(f"{LOSSES[name].title} (mean of {evaluation.count} rows)", state.fmt(evaluation.total))
             if evaluation.total is not None:
-                st.markdown(view.sum_sentence(name, evaluation))
+                st.markdown(state.sum_sentence(name, evaluation))
             if table.empty:
                 st.info("The table is empty: add a row (prediction and target) to score it.")
             if evaluation.messages:
@@ -118,12 +118,12 @@ def _lesson() -> None:
                         else "No row can be scored yet.")
                 st.warning("\n".join(f"- {m}" for m in evaluation.messages)
                            + f"\n\n{kept} Your table is kept as you typed it: fix the cell and the row counts again.")
-            st.dataframe(view.results_table(evaluation, table.index), hide_index=True,
+            st.dataframe(state.results_table(evaluation, table.index), hide_index=True,
                          column_config={"status": st.column_config.TextColumn(width="large")})
-        if example != view.example_for(name):
+        if example != state.example_for(name):
             st.info(f"{LOSSES[name].title} expects {LOSSES[name].prediction} and {LOSSES[name].target}.")
-            preset_button(f"Start from the {view.EXAMPLES[view.example_for(name)].title.lower()}",
-                          {"l_example": view.example_for(name)}, key="l_fit_example")
+            preset_button(f"Start from the {state.EXAMPLES[state.example_for(name)].title.lower()}",
+                          {"l_example": state.example_for(name)}, key="l_fit_example")
         st.caption("ℓᵢ: each row's loss. ∂ℓᵢ/∂ŷᵢ: its gradient. Pull ∂L/∂ŷᵢ = ∂ℓᵢ/∂ŷᵢ ÷ N, the gradient of the mean: "
                    "what PyTorch puts in pred.grad. Add rows in the empty row at the bottom of the table.")
 
@@ -134,18 +134,18 @@ def _lesson() -> None:
         with_outlier = left.toggle("Add one outlier", value=True, key="l_outlier", bind="query-params")
         miss = right.select_slider("How far the outlier misses (ŷ − y)", options=[1.0, 2.0, 5.0, 10.0, 20.0, 50.0],
                                    value=10.0, key="l_miss", bind="query-params")
-        totals, pulls = view.outlier_comparison(miss, with_outlier)
+        totals, pulls = state.outlier_comparison(miss, with_outlier)
         st.markdown("The course's three samples" + (f", plus one that misses by {miss:g}:" if with_outlier else ":"))
         for column, row in zip(st.columns(len(totals)), totals.itertuples()):
-            column.metric(row.loss, view.fmt(row.with_outlier),
-                          delta=f"{view.fmt(row.without_outlier)} without the outlier", delta_color="off", delta_arrow="off")
+            column.metric(row.loss, state.fmt(row.with_outlier),
+                          delta=f"{state.fmt(row.without_outlier)} without the outlier", delta_color="off", delta_arrow="off")
 
         def _reveal_outlier() -> None:
-            _, hard = view.outlier_comparison(10.0, True)
+            _, hard = state.outlier_comparison(10.0, True)
             outlier = hard[hard["outlier"]].set_index("loss")["pull"]
             st.markdown(
-                f"**MSE** pulls on it with {view.fmt(outlier['MSE'])}, **MAE** with {view.fmt(outlier['MAE'])} and "
-                f"**Huber** with {view.fmt(outlier['Huber'])}. MSE's gradient 2(ŷ − y) grows with the miss, so one "
+                f"**MSE** pulls on it with {state.fmt(outlier['MSE'])}, **MAE** with {state.fmt(outlier['MAE'])} and "
+                f"**Huber** with {state.fmt(outlier['Huber'])}. MSE's gradient 2(ŷ − y) grows with the miss, so one "
                 "bad sample outweighs all the others; MAE's sign(ŷ − y) and Huber's capped δ·sign pull no harder "
                 "on it than on a sample that is just a little off."
             )
@@ -159,8 +159,8 @@ def _lesson() -> None:
                 explain=_reveal_outlier,
             )
         )
-        charts.show(
-            charts_losses.outlier_pulls, key=(miss, with_outlier), data=lambda: (pulls,),
+        render.show(
+            charts.outlier_pulls, key=(miss, with_outlier), data=lambda: (pulls,),
             alt="Bars of how hard each sample pulls (the size of its gradient) under MSE, MAE and Huber; "
             "under MSE the outlier's bar towers over the others.",
         )
@@ -173,10 +173,10 @@ def _lesson() -> None:
         left, right = st.columns([2, 1])
         p_cat = left.slider("The model's P(cat) for a picture of a cat", 0.0, 1.0, 0.8, 0.01, key="l_pcat",
                             bind="query-params")
-        right.metric("Loss −log P(cat)", view.fmt(view.cat_loss(p_cat)))
+        right.metric("Loss −log P(cat)", state.fmt(state.cat_loss(p_cat)))
         st.markdown(
-            f"From the course: P(cat) = 0.8 → −log 0.8 = **{view.fmt(view.cat_loss(0.8))}**, a low loss; "
-            f"P(cat) = 0.1 → −log 0.1 = **{view.fmt(view.cat_loss(0.1))}**, a high one."
+            f"From the course: P(cat) = 0.8 → −log 0.8 = **{state.fmt(state.cat_loss(0.8))}**, a low loss; "
+            f"P(cat) = 0.1 → −log 0.1 = **{state.fmt(state.cat_loss(0.1))}**, a high one."
             + (" At P(cat) = 0 the true loss is infinite; PyTorch's BCELoss caps each log at −100, so it reports 100."
                if p_cat == 0 else "")
         )
@@ -189,13 +189,13 @@ def _lesson() -> None:
         logits = tuple(
             column.number_input(f"logit of {c}", value=v, min_value=-50.0, max_value=50.0, step=0.5,
                                 key=f"l_logit_{c}", bind="query-params")
-            for column, c, v in zip(columns, view.CLASSES, (2.0, 1.0, 0.1))
+            for column, c, v in zip(columns, state.CLASSES, (2.0, 1.0, 0.1))
         )
-        truth = segmented(columns[3], "True class", list(view.CLASSES), default="cat", key="l_truth")
-        softmax, ce = view.softmax_table(logits, view.CLASSES.index(truth))
+        truth = segmented(columns[3], "True class", list(state.CLASSES), default="cat", key="l_truth")
+        softmax, ce = state.softmax_table(logits, state.CLASSES.index(truth))
         left, right = st.columns([2, 1])
         left.dataframe(softmax, hide_index=True)
-        right.metric("Cross-entropy −log p(true class)", view.fmt(ce))
+        right.metric("Cross-entropy −log p(true class)", state.fmt(ce))
         right.markdown("The gradient with respect to each logit is simply **p − y**: raise the true class's "
                        "logit, lower the others, each in proportion to its probability.")
 
@@ -205,7 +205,7 @@ def _lesson() -> None:
         st.subheader("Why classifiers use cross-entropy")
         z = st.slider("The model's logit z for a cat (p = sigmoid(z))", -8.0, 8.0, -6.0, 0.5, key="l_z",
                       bind="query-params")
-        at = view.sigmoid_point(z)
+        at = state.sigmoid_point(z)
         columns = st.columns(3)
         columns[0].metric("P(cat) = sigmoid(z)", f"{at['p']:.4f}")
         columns[1].metric("cross-entropy gradient p − y", f"{at['ce']:+.4f}")
@@ -218,9 +218,9 @@ def _lesson() -> None:
                 "the model learns slowest exactly when it is most wrong; cross-entropy keeps pulling."
             )
         for panel, y_title in (("loss", "loss"), ("derivative", "gradient in z")):
-            charts.show(
-                charts_losses.loss_curve, key=("sigmoid", panel),
-                data=lambda: (view.sigmoid_curves(), panel, "logit z (label: cat, y = 1)", y_title, True, panel == "loss"),
+            render.show(
+                charts.loss_curve, key=("sigmoid", panel),
+                data=lambda: (state.sigmoid_curves(), panel, "logit z (label: cat, y = 1)", y_title, True, panel == "loss"),
                 params={"x_now": z},
                 alt=f"The {panel} of cross-entropy and of squared error on a sigmoid output against the logit z; "
                 "far left, the squared error's gradient is flat at zero while cross-entropy's stays near −1.",
@@ -230,14 +230,14 @@ def _lesson() -> None:
     def _precision() -> None:
         """The precision choice redraws only this tab."""
         dtype = segmented(st, "Precision", ["float32", "float16", "bfloat16", "float64"], default="float32", key="l_dtype")
-        cases = view.precision_table(dtype)
+        cases = state.precision_table(dtype)
         for row in cases.itertuples():
             box = st.success if row.naive_ok else st.error
             verdict = "the naive form is right" if row.naive_ok else f"{row.explanation}"
             box(f"**{row.case}** — naive: {row.naive}; stable: {row.stable}; exact: {row.exact}. {verdict}.")
         st.markdown(
             "Not every tiny number fails: **p = 1e-8 is fine in float32** (the smallest float32 is about 1e-45), "
-            f"so naive BCE gives {view.fmt(losses.naive_binary_cross_entropy(1e-8, 1.0, 'float32'))}, correct. "
+            f"so naive BCE gives {state.fmt(losses.naive_binary_cross_entropy(1e-8, 1.0, 'float32'))}, correct. "
             "In float32 the failures are p = 1 − 1e-8 with label 0 (p rounds to exactly 1, log(1 − p) = log 0) "
             "and logits of ±100 (exp(100) overflows). In float16, 1e-8 itself rounds to 0."
         )
@@ -246,11 +246,11 @@ def _lesson() -> None:
             "they use the stable log-sum-exp form and never round a probability to 0 or 1."
         )
 
-    good_predictions, good_targets = view.good_rows(table, evaluation)
+    good_predictions, good_targets = state.good_rows(table, evaluation)
     show_code(
         losses._RULES[name],  # the per-sample rule behind the "Your data" numbers
         losses.evaluate_rows,
-        equivalent=view.torch_snippet(name, good_predictions, good_targets, data_delta),
+        equivalent=state.torch_snippet(name, good_predictions, good_targets, data_delta),
         language_note=f"The same {LOSSES[name].title} in PyTorch, on the good rows of your table:",
     )
 

@@ -13,17 +13,18 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import sympy
 import streamlit as st
+import sympy
 
 from core import chain_rule as chain
 from core import gradients
 from core.derivatives import finite_difference, slope_at
 from core.limits import SymbolicTimeout, run_bounded
 from core.numeric import finfo, lambdify
-from ui import cached, explain, graph_view
-from ui.cached import SYMBOLIC_TIMEOUT
+from pages.chain_rule import graph as graph_view
+from ui import numbers, slopes, symbolic
 from ui.theme import NORMAL, PRESENTER
+from ui.symbolic import SYMBOLIC_TIMEOUT
 
 # Central-difference steps near the best h of each precision, about eps^(1/3).
 CHECK_H = {name: float(f"{float(finfo(name).eps) ** (1 / 3):.0e}") for name in ("float64", "float32")}
@@ -46,7 +47,7 @@ class Composed:
 @st.cache_resource(max_entries=256, show_spinner=False)
 def compose(outer_text: str, inner_text: str) -> Composed:
     """chain_rule of two functions that already parsed (differentiating and simplifying, bounded)."""
-    parsed = cached.analyse(outer_text, ("u",)), cached.analyse(inner_text, ("x",))
+    parsed = symbolic.analyse(outer_text, ("u",)), symbolic.analyse(inner_text, ("x",))
     if any(p.analysis is None for p in parsed):  # the function box has already said why
         return Composed(None, (), next(p.error for p in parsed if p.analysis is None))
     outer, inner = (p.analysis.expr for p in parsed)
@@ -69,20 +70,20 @@ def compose_sentence(check: Check) -> str:
     if check.why:
         return check.why
     if not (math.isfinite(check.chain) and math.isfinite(check.central)):
-        return (f"At this x the derivative is not a finite number in float64 ({explain.number(check.chain)}): "
+        return (f"At this x the derivative is not a finite number in float64 ({numbers.number(check.chain)}): "
                 "the values are too large for float64. Try another point.")
     gap = abs(check.central - check.chain)
     if check.tolerance >= abs(check.chain) and check.tolerance > 0:
-        return (f"f′(g(x)) = {explain.number(check.outer_at_inner)} times g′(x) = {explain.number(check.inner_derivative)} "
-                f"gives {explain.number(check.chain)}; the difference quotient gives {explain.number(check.central)}. "
-                f"At this x the difference quotient cannot check it: its own error (about {explain.error(check.tolerance)}, "
+        return (f"f′(g(x)) = {numbers.number(check.outer_at_inner)} times g′(x) = {numbers.number(check.inner_derivative)} "
+                f"gives {numbers.number(check.chain)}; the difference quotient gives {numbers.number(check.central)}. "
+                f"At this x the difference quotient cannot check it: its own error (about {numbers.error(check.tolerance)}, "
                 f"round-off ε·|f|/h plus truncation with h = {check.h:g}) is as large as the slope itself.")
     verdict = ("agree, within the difference quotient's own error" if gap <= check.tolerance
                else f"disagree: the function bends too fast here for h = {check.h:g}, so the difference quotient "
                     "is still far from its limit")
-    return (f"f′(g(x)) = {explain.number(check.outer_at_inner)} times g′(x) = {explain.number(check.inner_derivative)} "
-            f"gives {explain.number(check.chain)}; the difference quotient gives {explain.number(check.central)}. "
-            f"They {verdict} (about {explain.error(check.tolerance)}: round-off ε·|f|/h plus truncation).")
+    return (f"f′(g(x)) = {numbers.number(check.outer_at_inner)} times g′(x) = {numbers.number(check.inner_derivative)} "
+            f"gives {numbers.number(check.chain)}; the difference quotient gives {numbers.number(check.central)}. "
+            f"They {verdict} (about {numbers.error(check.tolerance)}: round-off ε·|f|/h plus truncation).")
 
 
 @dataclass(frozen=True)
@@ -123,7 +124,7 @@ def compose_check(outer_text: str, inner_text: str, x: float) -> Check | None:
         slope = run_bounded(slope_at, rule.composition, x, "x", timeout=SYMBOLIC_TIMEOUT)
     except (SymbolicTimeout, ValueError, TypeError, ArithmeticError):
         slope = None
-    why = None if slope is None or slope.exists else explain.no_slope(slope, "f(g(x))", "x", x)
+    why = None if slope is None or slope.exists else slopes.no_slope(slope, "f(g(x))", "x", x)
     with np.errstate(all="ignore"):
         # f' evaluated at the number g(x), as the chain rule says.
         outer_at_inner = at(rule.outer_derivative, "u", at(rule.inner, "x", x))
@@ -163,7 +164,7 @@ def network_graph(depth: int, activation: str) -> Drawn:
 def expression_graph(text: str, x: float, y: float) -> Drawn:
     """backprop of a typed function of x and y (already parsed, so bounded in size)."""
     point = {"x": float(x), "y": float(y)}
-    parsed = cached.analyse(text, ("x", "y"))
+    parsed = symbolic.analyse(text, ("x", "y"))
     if parsed.analysis is None:  # the function box has already said why
         return Drawn(None, None, point, None, parsed.error)
     expr = parsed.analysis.expr
@@ -234,9 +235,9 @@ def gradient_check(source: tuple) -> pd.DataFrame:
         value = d.point[name]
         row = {"input": name, "value": value, "backprop": float(grad), "why": None}
         if source[0] == "expression":
-            slope = cached.slope(source[1], ("x", "y"), name, (d.point["x"], d.point["y"]))
+            slope = symbolic.slope(source[1], ("x", "y"), name, (d.point["x"], d.point["y"]))
             row["exact"] = slope.value
-            row["why"] = None if slope.exists else explain.no_slope(slope, source[1], name, value)
+            row["why"] = None if slope.exists else slopes.no_slope(slope, source[1], name, value)
         else:
             row["exact"] = float(exact[name])
         for dtype in CHECK_H:
@@ -255,21 +256,21 @@ def check_sentence(table: pd.DataFrame) -> str:
         return " ".join(dict.fromkeys(missing)) + " Where there is no exact gradient, there is nothing to check."
     worst = {c: table[f"{c} error"].max() for c in ("backprop", "float64", "float32")}
     return (
-        f"Backprop's gradient is within **{explain.error(worst['backprop'])}** of the exact one (float64 rounding); "
-        f"the float64 central difference (h = {CHECK_H['float64']:g}) is off by up to {explain.error(worst['float64'])}, "
-        f"and float32 (h = {CHECK_H['float32']:g}) by up to {explain.error(worst['float32'])}. Frameworks compute "
+        f"Backprop's gradient is within **{numbers.error(worst['backprop'])}** of the exact one (float64 rounding); "
+        f"the float64 central difference (h = {CHECK_H['float64']:g}) is off by up to {numbers.error(worst['float64'])}, "
+        f"and float32 (h = {CHECK_H['float32']:g}) by up to {numbers.error(worst['float32'])}. Frameworks compute "
         "gradients by backprop and use finite differences only to check them (PyTorch's gradcheck)."
     )
 
 
 def check_display(table: pd.DataFrame) -> pd.DataFrame:
     """The check as text, every number in the shortest digits of its own precision."""
-    shown = pd.DataFrame({"input": table["input"].map(graph_view.subscript), "value": table["value"].map(explain.number)})
+    shown = pd.DataFrame({"input": table["input"].map(graph_view.subscript), "value": table["value"].map(numbers.number)})
     for column, title, dtype in (("backprop", "backprop", "float64"), ("exact", "exact (sympy)", "float64"),
                                  ("float64", "central float64", "float64"), ("float32", "central float32", "float32")):
-        shown[title] = table[column].map(lambda v, d=dtype: explain.number(v, d))
+        shown[title] = table[column].map(lambda v, d=dtype: numbers.number(v, d))
         if column != "exact":
-            shown[f"{title} error"] = table[f"{column} error"].map(explain.error)
+            shown[f"{title} error"] = table[f"{column} error"].map(numbers.error)
     return shown
 
 

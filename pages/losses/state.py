@@ -15,8 +15,8 @@ from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
-import sympy
 import streamlit as st
+import sympy
 
 from core import losses
 from core.losses import LOSSES, RowEvaluation

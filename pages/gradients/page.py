@@ -6,9 +6,8 @@ import streamlit as st
 
 from core import gradients
 from core.expressions import parse_expression, symbol
-from ui import cached_gradients as cg
-from ui import charts, page, predict
-from ui import charts_gradients as gcharts
+from pages.gradients import charts, state
+from ui import landscape, page, predict, render
 from ui.controls import format_step, step_size_slider
 from ui.function_input import function_input
 from ui.show_code import show_code
@@ -29,37 +28,37 @@ def _lesson() -> None:
     with st.container(border=True):
         left, middle_x, middle_y, right = st.columns([2.4, 0.9, 0.9, 2])
         choice = left.selectbox(
-            "Function", cg.CHOICES, format_func=cg.choice_title, key="g_land", bind="query-params",
-            on_change=cg.move_point_to_start, help="A named landscape from the course, or type your own in x and y.",
+            "Function", landscape.CHOICES, format_func=landscape.choice_title, key="g_land", bind="query-params",
+            on_change=state.move_point_to_start, help="A named landscape from the course, or type your own in x and y.",
         )
         text, radius = None, None
-        if choice == cg.TYPED:
-            text, analysis = function_input("f(x, y)", key="g_f", default="3x^2 + 2y", variables=cg.XY, container=left)
+        if choice == landscape.TYPED:
+            text, analysis = function_input("f(x, y)", key="g_f", default="3x^2 + 2y", variables=landscape.XY, container=left)
             if analysis is None:  # not even the default could be analysed in time (a cold or overloaded server)
                 st.error("The function could not be analysed just now; reload the page in a moment.")
                 st.stop()
-            radius = right.select_slider("Box: x and y from −r to r", cg.RADII, value=3.0, key="g_r", bind="query-params")
-        x0 = middle_x.number_input("x₀", key="g_x0", value=cg.DEFAULT_POINT[0], min_value=-1e6, max_value=1e6, step=0.1,
+            radius = right.select_slider("Box: x and y from −r to r", landscape.RADII, value=3.0, key="g_r", bind="query-params")
+        x0 = middle_x.number_input("x₀", key="g_x0", value=state.DEFAULT_POINT[0], min_value=-1e6, max_value=1e6, step=0.1,
                                  bind="query-params")
-        y0 = middle_y.number_input("y₀", key="g_y0", value=cg.DEFAULT_POINT[1], min_value=-1e6, max_value=1e6, step=0.1,
+        y0 = middle_y.number_input("y₀", key="g_y0", value=state.DEFAULT_POINT[1], min_value=-1e6, max_value=1e6, step=0.1,
                                  bind="query-params")
 
-    source, box = cg.source_and_box(choice, text, radius)
-    surface = cg.surface(source)
+    source, box = landscape.source_and_box(choice, text, radius)
+    surface = landscape.surface(source)
     point = (x0, y0)
-    value, grad = cg.at_point(source, point)
+    value, grad = state.at_point(source, point)
     vx, vy = surface.variables
-    if choice != cg.TYPED:
-        st.markdown(cg.choice_text(choice))
+    if choice != landscape.TYPED:
+        st.markdown(state.choice_text(choice))
 
     # --- the partials and the gradient, exact and numeric -------------------------------------
     exact, evaluated = st.columns([1.3, 1])
     with exact:
         st.latex(rf"f({vx}, {vy}) = {surface.latex}")
-        st.latex(cg.partials_latex(surface))
+        st.latex(state.partials_latex(surface))
     with evaluated:
-        st.latex(cg.gradient_at_latex(surface, point, value, grad))
-        st.markdown(cg.missing_partials(source, point) or cg.gradient_sentence(surface, point, value, grad))
+        st.latex(state.gradient_at_latex(surface, point, value, grad))
+        st.markdown(state.missing_partials(source, point) or state.gradient_sentence(surface, point, value, grad))
 
     @st.fragment
     @page.guarded
@@ -69,8 +68,8 @@ def _lesson() -> None:
         h = step_size_slider("Step size h of the numeric partials", key="g_h", default=1e-4, container=control)
         note.caption(f"Central differences (f(… + h …) − f(… − h …)) / 2h with h = {format_step(h)}, one coordinate at a "
                      "time, every operation rounded to the precision named.")
-        estimates = {dtype: cg.numeric_gradient(source, point, h, dtype) for dtype in cg.NUMERIC_DTYPES}
-        for row in cg.numeric_rows(surface, grad, estimates):
+        estimates = {dtype: state.numeric_gradient(source, point, h, dtype) for dtype in state.NUMERIC_DTYPES}
+        for row in state.numeric_rows(surface, grad, estimates):
             for column, cell in zip(st.columns(len(row)), row):
                 column.metric(cell.label, cell.value, delta=cell.delta, delta_color="off", delta_arrow="off", help=cell.help)
 
@@ -103,18 +102,18 @@ def _lesson() -> None:
     )
 
     if tab_map.open:
-        contour = cg.contour_map(source, box)
+        contour = state.contour_data(source, box)
         chart, notes = tab_map.columns([1.25, 1])
-        charts.show(
-            gcharts.contour_map, key=(source, box),
+        render.show(
+            landscape.contour_map, key=(source, box),
             data=lambda: (contour.heat, contour.lines, contour.arrows, len(contour.levels), box, surface.variables),
-            params=gcharts.point_params(point, grad, box), container=chart,
+            params=landscape.point_params(point, grad, box), container=chart,
             alt=f"Contour map of f over {vx} from {box[0][0]:g} to {box[0][1]:g} and {vy} from {box[1][0]:g} to {box[1][1]:g}, "
             f"with grey arrows along the gradient, and at ({x0:g}, {y0:g}) the gradient arrow (uphill) and its negative (downhill).",
         )
-        notes.markdown(cg.contour_notes(surface, point, grad, box))
+        notes.markdown(state.contour_notes(surface, point, grad, box))
         if contour.undefined > 0:
-            notes.info(cg.undefined_sentence(surface, contour.undefined))
+            notes.info(state.undefined_sentence(surface, contour.undefined))
 
     if tab_slices.open:
         tab_slices.markdown(
@@ -123,22 +122,22 @@ def _lesson() -> None:
         )
         for column, axis in zip(tab_slices.columns(2), (0, 1)):
             fixed, low, high = point[1 - axis], *box[axis]
-            charts.show(
-                gcharts.slice_chart, key=(source, axis, fixed, low, high),
-                data=lambda: (cg.slice_curve(source, axis, fixed, low, high), *cg.slice_labels(surface, axis, fixed), f"s{axis}"),
-                params=cg.slice_params(axis, point, value, grad), container=column,
-                alt=cg.slice_alt(surface, axis, point, grad),
+            render.show(
+                charts.slice_chart, key=(source, axis, fixed, low, high),
+                data=lambda: (state.slice_curve(source, axis, fixed, low, high), *state.slice_labels(surface, axis, fixed), f"s{axis}"),
+                params=state.slice_params(axis, point, value, grad), container=column,
+                alt=state.slice_alt(surface, axis, point, grad),
             )
 
     if tab_steepest.open:
         chart, notes = tab_steepest.columns([1.6, 1])
-        charts.show(
-            gcharts.directional_chart, key=(), data=lambda: (cg.directions(),),
+        render.show(
+            charts.directional_chart, key=(), data=lambda: (state.directions(),),
             params={"gx": float(grad[0]), "gy": float(grad[1])}, container=chart,
             alt="The slope ∇f·u along a unit direction u against its angle: a cosine wave peaking at the gradient's "
             "direction with height |∇f|, zero along the contour line and lowest straight downhill.",
         )
-        notes.markdown(cg.steepest_notes(grad))
+        notes.markdown(state.steepest_notes(grad))
 
     @page.tab_fragment(tab_linear)
     def _linear_model() -> None:
@@ -146,35 +145,35 @@ def _lesson() -> None:
         controls = st.columns(4)
         seed = controls[0].number_input("Data seed", key="g_seed", value=0, min_value=0, max_value=10_000, step=1,
                                         bind="query-params")
-        noise = controls[1].select_slider("Noise", cg.NOISES, value=1.0, key="g_noise", bind="query-params")
+        noise = controls[1].select_slider("Noise", landscape.NOISES, value=1.0, key="g_noise", bind="query-params")
         m = controls[2].number_input("Slope m", key="g_m", value=0.0, min_value=-1e3, max_value=1e3, step=0.1,
                                      bind="query-params")
         c = controls[3].number_input("Intercept c", key="g_c", value=0.0, min_value=-1e3, max_value=1e3, step=0.1,
                                      bind="query-params")
-        sse_source, sse_box = cg.sse_source_and_box(seed, noise)
-        sse = cg.surface(sse_source)
-        sse_value, sse_grad = cg.at_point(sse_source, (m, c))
-        st.markdown(cg.linear_sentence(sse_source, (m, c), sse_value, sse_grad))
+        sse_source, sse_box = landscape.sse_source_and_box(seed, noise)
+        sse = landscape.surface(sse_source)
+        sse_value, sse_grad = state.at_point(sse_source, (m, c))
+        st.markdown(state.linear_sentence(sse_source, (m, c), sse_value, sse_grad))
         fit, surface_chart = st.columns(2)
-        charts.show(
-            gcharts.line_fit, key=(seed, noise), data=lambda: (cg.linear_data(seed, noise),),
+        render.show(
+            landscape.line_fit, key=(seed, noise), data=lambda: (landscape.linear_data(seed, noise),),
             params={"lm": m, "lc": c}, container=fit,
             alt=f"The data points, the line y = {m:g}·x + {c:g}, and each point's error as a dashed vertical segment.",
         )
-        sse_map = cg.contour_map(sse_source, sse_box)
-        charts.show(
-            gcharts.contour_map, key=(sse_source, sse_box),
+        sse_map = state.contour_data(sse_source, sse_box)
+        render.show(
+            landscape.contour_map, key=(sse_source, sse_box),
             data=lambda: (sse_map.heat, sse_map.lines, sse_map.arrows, len(sse_map.levels), sse_box, sse.variables, "sse_"),
-            params=gcharts.point_params((m, c), sse_grad, sse_box, prefix="sse_"), container=surface_chart,
+            params=landscape.point_params((m, c), sse_grad, sse_box, prefix="sse_"), container=surface_chart,
             alt=f"The sum of squared errors over (m, c): a bowl whose lowest point is the best line, with (m, c) = ({m:g}, {c:g}) marked.",
         )
         for column, axis in zip(st.columns(2), (0, 1)):
             fixed, low, high = (m, c)[1 - axis], *sse_box[axis]
-            charts.show(
-                gcharts.slice_chart, key=(sse_source, axis, fixed, low, high),
-                data=lambda: (cg.slice_curve(sse_source, axis, fixed, low, high), *cg.slice_labels(sse, axis, fixed), f"p{axis}"),
-                params=cg.slice_params(axis, (m, c), sse_value, sse_grad, prefix=f"p{axis}"), container=column,
-                alt=cg.slice_alt(sse, axis, (m, c), sse_grad),
+            render.show(
+                charts.slice_chart, key=(sse_source, axis, fixed, low, high),
+                data=lambda: (state.slice_curve(sse_source, axis, fixed, low, high), *state.slice_labels(sse, axis, fixed), f"p{axis}"),
+                params=state.slice_params(axis, (m, c), sse_value, sse_grad, prefix=f"p{axis}"), container=column,
+                alt=state.slice_alt(sse, axis, (m, c), sse_grad),
             )
         st.caption("Each weight gets its own update from its own partial: m moves by −lr·∂SSE/∂m and c by "
                    "−lr·∂SSE/∂c, so descent does not walk straight at the bottom of the bowl.")
@@ -182,19 +181,19 @@ def _lesson() -> None:
     @page.tab_fragment(tab_many)
     def _many_weights() -> None:
         """A loss of up to six weights; its inputs redraw only this tab."""
-        many_text, many = function_input("Loss of up to six weights w1 … w6", key="g_many", default=cg.MANY_DEFAULT,
-                                         variables=cg.WEIGHTS, container=st)
+        many_text, many = function_input("Loss of up to six weights w1 … w6", key="g_many", default=state.MANY_DEFAULT,
+                                         variables=state.WEIGHTS, container=st)
         if many is None:
             st.error("The loss could not be analysed just now; reload the page in a moment.")
             st.stop()
         weights = tuple(
             column.number_input(name, key=f"g_{name}", value=default, step=0.5, min_value=-1e6, max_value=1e6,
                                 bind="query-params")
-            for column, name, default in zip(st.columns(len(cg.WEIGHTS)), cg.WEIGHTS, cg.MANY_POINT)
+            for column, name, default in zip(st.columns(len(state.WEIGHTS)), state.WEIGHTS, state.MANY_POINT)
         )
-        table = cg.partials_table(many_text, cg.WEIGHTS, weights)
-        st.latex(cg.many_latex(table))
-        st.dataframe(cg.many_display(table), hide_index=True, width="stretch")
+        table = state.partials_table(many_text, state.WEIGHTS, weights)
+        st.latex(state.many_latex(table))
+        st.dataframe(state.many_display(table), hide_index=True, width="stretch")
         st.caption("Every weight gets its own partial, and gradient descent updates each weight with its own: "
                    "wᵢ ← wᵢ − lr·∂L/∂wᵢ. Weights that do not appear in L have partial 0 and are left out.")
 

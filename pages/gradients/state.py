@@ -13,60 +13,17 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import sympy
 import streamlit as st
+import sympy
 
-from core import gradients, landscapes
+from core import gradients
 from core.expressions import symbol
-from ui import cached, explain
-
-XY = ("x", "y")
-MC = ("m", "c")
-
-
-@dataclass(frozen=True)
-class Surface:
-    """A function of two variables ready to show: formula, partials and where to look."""
-
-    source: tuple
-    expr: sympy.Expr
-    variables: tuple[str, str]
-    partials: tuple[sympy.Expr, sympy.Expr]
-    latex: str
-    partial_latex: tuple[str, str]
-
-
-@st.cache_resource(max_entries=256, show_spinner=False)
-def surface(source: tuple) -> Surface:
-    """The function a source names, with its exact partials (symbolic work bounded for typed text)."""
-    kind = source[0]
-    if kind == "text":
-        analysis = cached.analyse(source[1], XY).analysis  # parsed and differentiated in the bounded worker
-        return Surface(source, analysis.expr, XY, analysis.derivatives, analysis.latex, analysis.derivative_latex)
-    if kind == "landscape":
-        landscape = landscapes.get_landscape(source[1])
-        expr, variables = landscape.expr, tuple(landscape.variables)
-    else:
-        expr, variables = sse_expr(source[1], source[2]), MC
-    partials = gradients.gradient(expr, variables)
-    return Surface(source, expr, variables, partials, sympy.latex(expr), tuple(sympy.latex(p) for p in partials))
-
-
-@st.cache_resource(max_entries=64, show_spinner=False)
-def linear_data(seed: int, noise: float) -> pd.DataFrame:
-    """The linear model's small dataset, columns x and y."""
-    xs, ys = landscapes.linear_data(seed, noise)
-    return pd.DataFrame({"x": np.asarray(xs, dtype=float), "y": np.asarray(ys, dtype=float)})
-
-
-@st.cache_resource(max_entries=64, show_spinner=False)
-def sse_expr(seed: int, noise: float) -> sympy.Expr:
-    data = linear_data(seed, noise)
-    return landscapes.linear_model_sse(data["x"].to_numpy(), data["y"].to_numpy())
+from ui import numbers, slopes, symbolic
+from ui.landscape import CATALOGUE, XY, Surface, best_line, surface
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
-def contour_map(source: tuple, box: tuple) -> gradients.ContourMap:
+def contour_data(source: tuple, box: tuple) -> gradients.ContourMap:
     """Heatmap, contour lines and arrow field: once per function and box."""
     s = surface(source)
     return gradients.contour_map(s.expr, s.variables, box, partials=s.partials)
@@ -104,7 +61,7 @@ def directions() -> pd.DataFrame:
 @st.cache_data(max_entries=256, show_spinner=False)
 def partials_table(text: str, variables: tuple[str, ...], point: tuple[float, ...]) -> pd.DataFrame:
     """The many-weights table for a typed function (already parsed and checked)."""
-    analysis = cached.analyse(text, variables).analysis
+    analysis = symbolic.analyse(text, variables).analysis
     used = [i for i, v in enumerate(variables) if analysis.expr.has(symbol(v))] or [0]
     return gradients.partials_table(
         analysis.expr, [variables[i] for i in used], [point[i] for i in used],
@@ -114,29 +71,13 @@ def partials_table(text: str, variables: tuple[str, ...], point: tuple[float, ..
 
 # --- what the page needs besides caches: choices, formulas, sentences -------------------------
 
-TYPED = "typed"
 WEIGHTS = tuple(f"w{i}" for i in range(1, 7))
 MANY_DEFAULT = "(2w1 - w2 + 3w3 - 1)^2"  # one example's squared error, three weights
 MANY_POINT = (1.0, 2.0, 3.0, 0.0, 0.0, 0.0)
-RADII = (0.5, 1.0, 2.0, 3.0, 5.0, 10.0, 20.0, 50.0)
-NOISES = (0.0, 0.5, 1.0, 2.0, 4.0)
 NUMERIC_DTYPES = ("float64", "float32")
 
 
-def _catalogue() -> dict[str, landscapes.Landscape]:
-    """The catalogue's functions of x and y (the linear model's SSE has its own tab)."""
-    entries = landscapes.LANDSCAPES.values() if isinstance(landscapes.LANDSCAPES, dict) else landscapes.LANDSCAPES
-    items = [landscapes.get_landscape(e) if isinstance(e, str) else e for e in entries]
-    return {item.key: item for item in items if tuple(item.variables) == XY}
-
-
-CATALOGUE = _catalogue()
-CHOICES = (*CATALOGUE, TYPED)
 DEFAULT_POINT = tuple(float(v) for v in next(iter(CATALOGUE.values())).start) if CATALOGUE else (1.0, 1.0)
-
-
-def choice_title(choice: str) -> str:
-    return "Type your own f(x, y)" if choice == TYPED else CATALOGUE[choice].title
 
 
 def choice_text(choice: str) -> str:
@@ -151,18 +92,10 @@ def move_point_to_start() -> None:
         st.session_state["g_x0"], st.session_state["g_y0"] = (float(v) for v in landscape.start)
 
 
-def source_and_box(choice: str, text: str | None, radius: float | None) -> tuple[tuple, tuple]:
-    """The source tuple and the (square) box to draw for the current choice."""
-    if choice == TYPED:
-        return ("text", text), ((-radius, radius), (-radius, radius))
-    box = tuple(tuple(float(v) for v in side) for side in CATALOGUE[choice].box)
-    return ("landscape", choice), gradients.square_box(box)
-
-
 def _n(value: float) -> str:
     """A number for LaTeX: six significant digits, NaN and inf in words."""
     if not np.isfinite(value):
-        return r"\text{" + explain.number(float(value)) + "}"
+        return r"\text{" + numbers.number(float(value)) + "}"
     return f"{value:.6g}".replace("e", r"\times 10^{") + ("}" if "e" in f"{value:.6g}" else "")
 
 
@@ -185,13 +118,13 @@ def missing_partials(source: tuple, point) -> str | None:
         return None  # the named landscapes are smooth everywhere
     sentences = []
     for i, v in enumerate(XY):
-        slope = cached.slope(source[1], XY, v, tuple(float(p) for p in point))
+        slope = symbolic.slope(source[1], XY, v, tuple(float(p) for p in point))
         if slope.kind in ("outside", "pole", "undefined"):  # f itself fails at the point: one sentence says it
             where = f"({point[0]:g}, {point[1]:g})"
-            return explain.no_slope(slope, source[1], "(x, y)", 0).replace("(x, y) = 0", f"(x, y) = {where}").replace(
+            return slopes.no_slope(slope, source[1], "(x, y)", 0).replace("(x, y) = 0", f"(x, y) = {where}").replace(
                 "Move (x, y)", "Move the point")
         if not slope.exists:
-            sentences.append(explain.no_slope(slope, source[1], v, point[i]).replace(f"at {v} = ", f"along {v} at {v} = "))
+            sentences.append(slopes.no_slope(slope, source[1], v, point[i]).replace(f"at {v} = ", f"along {v} at {v} = "))
     if not sentences:
         return None
     return " ".join(dict.fromkeys(sentences)) + " So there is no gradient here to follow; move the point."
@@ -221,11 +154,11 @@ def numeric_rows(s: Surface, grad: np.ndarray, estimates: dict[str, np.ndarray])
     """For each partial: the exact value, then each precision's estimate with its error."""
     rows = []
     for i, v in enumerate(s.variables):
-        row = [Cell(f"∂f/∂{v} exact", explain.number(float(grad[i])), None, f"sympy's ∂f/∂{v} at the point, in float64")]
+        row = [Cell(f"∂f/∂{v} exact", numbers.number(float(grad[i])), None, f"sympy's ∂f/∂{v} at the point, in float64")]
         for dtype, estimate in estimates.items():
             e = float(estimate[i])
             error = abs(e - float(grad[i])) if np.isfinite(e) and np.isfinite(grad[i]) else float("nan")
-            row.append(Cell(f"∂f/∂{v} in {dtype}", explain.number(e, dtype), f"error {explain.error(error)}",
+            row.append(Cell(f"∂f/∂{v} in {dtype}", numbers.number(e, dtype), f"error {numbers.error(error)}",
                             f"central difference along {v} with the other coordinate held fixed, all in {dtype}"))
         rows.append(row)
     return rows
@@ -313,22 +246,6 @@ def many_display(table: pd.DataFrame) -> pd.DataFrame:
         "central difference (float64, h = 1e-6)": table["central"],
         "to reduce L": np.where(np.isfinite(table["exact"]), direction, "undefined here"),
     })
-
-
-def sse_source_and_box(seed: int, noise: float) -> tuple[tuple, tuple]:
-    """The error surface's source, and a square box around its lowest point (the best line)."""
-    best = best_line(seed, noise)
-    half = max(3.0, 1.5 * max(abs(v) for v in best))
-    return ("sse", seed, noise), ((best[0] - half, best[0] + half), (best[1] - half, best[1] + half))
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def best_line(seed: int, noise: float) -> tuple[float, float]:
-    """(m, c) of least squares: where ∂SSE/∂m = ∂SSE/∂c = 0, solved exactly by sympy."""
-    m, c = symbol("m"), symbol("c")
-    partials = gradients.gradient(sse_expr(seed, noise), MC)
-    solution = sympy.solve(partials, [m, c], dict=True)[0]
-    return float(solution[m]), float(solution[c])
 
 
 def linear_sentence(source: tuple, point, value: float, grad: np.ndarray) -> str:

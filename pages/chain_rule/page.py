@@ -5,9 +5,10 @@ import streamlit as st
 from core import chain_rule
 from core.derivatives import finite_difference
 from core.expressions import symbol
-from ui import chain_lesson, charts, charts_chain, explain, page, predict
-from ui.function_input import function_input
+from pages.chain_rule import charts, state
+from ui import numbers, page, predict, render
 from ui.controls import segmented
+from ui.function_input import function_input
 from ui.show_code import show_code
 from ui.theme import presenting
 
@@ -55,7 +56,7 @@ def _lesson() -> None:
             inner_text, _ = function_input("Inner function g(x)", key="c_inner", default="2x + 3", variables=("x",), container=middle)
             x = right.number_input("Point x", key="c_x", value=1.0, min_value=-1e6, max_value=1e6, step=0.5, bind="query-params")
 
-        composed = chain_lesson.compose(outer_text, inner_text)
+        composed = state.compose(outer_text, inner_text)
         if composed.error:
             st.error(f"The chain rule could not be worked out for these functions: {composed.error}", icon="✏️")
         else:
@@ -63,17 +64,17 @@ def _lesson() -> None:
             with steps:
                 st.latex(rf"f(g(x)) = {composed.composition_latex}")
                 for name, latex in composed.steps:
-                    st.latex(rf"{chain_lesson.latex_name(name)} = {latex}")
-            check = chain_lesson.compose_check(outer_text, inner_text, x)
+                    st.latex(rf"{state.latex_name(name)} = {latex}")
+            check = state.compose_check(outer_text, inner_text, x)
             with check_column:
                 st.markdown(f"**Check at x = {x:g}** against a central difference of f(g(x)):")
                 first, second = st.columns(2)
-                first.metric("Chain rule f′(g(x)) · g′(x)", explain.number(check.chain),
-                             help=f"f′(g(x)) = {explain.number(check.outer_at_inner)}, g′(x) = {explain.number(check.inner_derivative)}")
-                second.metric("Central difference", explain.number(check.central),
-                              delta=f"off by {explain.error(abs(check.central - check.chain))}", delta_color="off", delta_arrow="off",
+                first.metric("Chain rule f′(g(x)) · g′(x)", numbers.number(check.chain),
+                             help=f"f′(g(x)) = {numbers.number(check.outer_at_inner)}, g′(x) = {numbers.number(check.inner_derivative)}")
+                second.metric("Central difference", numbers.number(check.central),
+                              delta=f"off by {numbers.error(abs(check.central - check.chain))}", delta_color="off", delta_arrow="off",
                               help=f"(f(g(x + h)) − f(g(x − h))) / 2h with h = {check.h:g}, in float64")
-                st.markdown(chain_lesson.compose_sentence(check))
+                st.markdown(state.compose_sentence(check))
 
     _compose()
 
@@ -98,11 +99,11 @@ def _lesson() -> None:
                 gy = py.number_input("y", key="c_gy", value=-1.3, min_value=-1e6, max_value=1e6, step=0.1, bind="query-params")
                 key = ("expression", text, gx, gy)
 
-        drawn = chain_lesson.drawn(key)
+        drawn = state.drawn(key)
         if drawn.error:
             st.error(drawn.error, icon="✏️")
             st.stop()
-        st.markdown(chain_lesson.graph_intro(key, drawn))
+        st.markdown(state.graph_intro(key, drawn))
 
         tab_graph, tab_check, tab_flow = st.tabs(
             ["Backward pass, step by step", "Gradient check", "Vanishing and exploding gradients"],
@@ -115,10 +116,10 @@ def _lesson() -> None:
         def _backward_pass() -> None:
             """One step of the backward pass at a time: the step control redraws only the graph."""
             controls, story = st.columns([3, 2])
-            step = chain_lesson.step_control(key="c_step", steps=drawn.steps, container=controls)
-            story.markdown(chain_lesson.narration(key, step))
+            step = state.step_control(key="c_step", steps=drawn.steps, container=controls)
+            story.markdown(state.narration(key, step))
             # Our own SVG (every text in it escaped); st.html would strip it.
-            st.markdown(chain_lesson.svg(
+            st.markdown(state.svg(
                 key, step, presenting(),
                 "The computational graph: each box is one operation with its forward value and its gradient; "
                 "arrows carry the local derivatives back from the loss.",
@@ -131,9 +132,9 @@ def _lesson() -> None:
             )
 
         if tab_check.open:
-            table = chain_lesson.gradient_check(key)
-            tab_check.markdown(chain_lesson.check_sentence(table))
-            tab_check.dataframe(chain_lesson.check_display(table), hide_index=True, width="stretch")
+            table = state.gradient_check(key)
+            tab_check.markdown(state.check_sentence(table))
+            tab_check.dataframe(state.check_display(table), hide_index=True, width="stretch")
 
         @page.tab_fragment(tab_flow)
         def _vanishing() -> None:
@@ -143,18 +144,18 @@ def _lesson() -> None:
                                  bind="query-params")
             activations = middle.pills("Activations", list(chain_rule.ACTIVATIONS), selection_mode="multi",
                                        default=list(chain_rule.ACTIVATIONS), key="c_acts", bind="query-params")
-            scales = right.pills("Weights scaled by", chain_lesson.WEIGHT_SCALES, selection_mode="multi", default=[0.5, 1.0, 2.0],
+            scales = right.pills("Weights scaled by", state.WEIGHT_SCALES, selection_mode="multi", default=[0.5, 1.0, 2.0],
                                  format_func=lambda w: f"{w:g}", key="c_scales", bind="query-params")
             if not activations or not scales:
                 st.info("Pick at least one activation and one weight scale.")
             else:
                 flow_key = (layers, tuple(a for a in chain_rule.ACTIVATIONS if a in activations), tuple(sorted(scales)))
-                charts.show(
-                    charts_chain.gradient_by_layer,
+                render.show(
+                    charts.gradient_by_layer,
                     key=flow_key,
-                    data=lambda: (chain_lesson.gradient_flow(*flow_key),),
+                    data=lambda: (state.gradient_flow(*flow_key),),
                     container=st,
-                    alt=chain_lesson.flow_alt(chain_lesson.gradient_flow(*flow_key)),
+                    alt=state.flow_alt(state.gradient_flow(*flow_key)),
                 )
             st.markdown(
                 "**What it means for training:** the gradient reaching an early layer is a product of one factor per later "

@@ -4,11 +4,8 @@ import streamlit as st
 
 from core import descent, optimizers
 from core.optimizers import OPTIMIZERS
-from ui import cached_descent as cd
-from ui import cached_gradients as cg
-from ui import charts, page, predict
-from ui import charts_descent as dcharts
-from ui import charts_gradients as gcharts
+from pages.descent import charts, state
+from ui import landscape, page, predict, render
 from ui.controls import format_step, precision_pills, preset_button
 from ui.function_input import function_input
 from ui.show_code import show_code
@@ -25,7 +22,7 @@ page.header(
 def _statuses(runs: dict) -> None:
     """One line per run: converged, still going, or diverged, in its severity's colour."""
     for label, r in runs.items():
-        severity, sentence = cd.status_line(label, r)
+        severity, sentence = state.status_line(label, r)
         getattr(st, severity)(sentence)
 
 
@@ -34,7 +31,7 @@ def _statuses(runs: dict) -> None:
 def _lesson() -> None:
     """Everything below the title: a control moved here reruns this, not the sidebar or the header."""
     def _reveal_overshoot() -> None:
-        story = cd.overflow_story(3.0, 1.1)
+        story = state.overflow_story(3.0, 1.1)
         first = ", ".join(f"{w:.4g}" for w in story.points[:6, 0])
         st.markdown(
             f"Each step multiplies w by 1 − 2·1.1 = **−1.2**: w = {first}, … It flips sign and grows 20% a step, and the "
@@ -66,28 +63,28 @@ def _lesson() -> None:
         left, middle, right = st.columns([1, 2, 1])
         x0 = left.number_input("Start x₀", key="gd_x0_1", value=10.0, min_value=-1e6, max_value=1e6, step=1.0,
                                bind="query-params")
-        lr1 = middle.select_slider("Learning rate η", cd.ONE_WEIGHT_RATES, value=0.1, key="gd_lr1", bind="query-params")
-        epochs = right.select_slider("Epochs", cd.EPOCHS, value=20, key="gd_epochs", bind="query-params")
-        one = cd.one_weight(x0, lr1, epochs)
-        severity, sentence = cd.regime(lr1, x0)
+        lr1 = middle.select_slider("Learning rate η", state.ONE_WEIGHT_RATES, value=0.1, key="gd_lr1", bind="query-params")
+        epochs = right.select_slider("Epochs", state.EPOCHS, value=20, key="gd_epochs", bind="query-params")
+        one = state.one_weight(x0, lr1, epochs)
+        severity, sentence = state.regime(lr1, x0)
         getattr(st, severity)(sentence)
         curve, table = st.columns([1.4, 1])
-        charts.show(
-            dcharts.curve_steps, key=(x0, lr1, epochs), data=lambda: cd.curve_with_steps(one), container=curve,
+        render.show(
+            charts.curve_steps, key=(x0, lr1, epochs), data=lambda: state.curve_with_steps(one), container=curve,
             alt=f"The parabola f(x) = x² with {epochs} steps of gradient descent from x = {x0:g} at learning rate {lr1:g}, "
             f"ending at x = {one.points[-1, 0]:.4g}.",
         )
-        epochs_table = cd.epoch_table(one)
+        epochs_table = state.epoch_table(one)
         table.dataframe(epochs_table[["printed"]], hide_index=True, height=360, width="stretch",
                         column_config={"printed": st.column_config.TextColumn("What the loop prints")})
         if lr1 == 0.1 and x0 == 10.0 and epochs == 20:
             table.caption("x shrinks by 0.8 each step: 10 · 0.8²⁰ ≈ 0.1153, the course's last line.")
-        charts.show(
-            dcharts.lr_regimes, key=(), data=lambda: (cd.factor_table(),), params={"eta": lr1}, container=st,
+        render.show(
+            charts.lr_regimes, key=(), data=lambda: (state.factor_table(),), params={"eta": lr1}, container=st,
             alt="The factor 1 − 2η that multiplies x each step, against the learning rate η: below η = 0.5 x shrinks, "
             "between 0.5 and 1 it flips sign but shrinks (oscillation), above 1 it grows (divergence).",
         )
-        story = cd.overflow_story(x0, lr1) if lr1 > 1 else None
+        story = state.overflow_story(x0, lr1) if lr1 > 1 else None
         if story is not None and story.status == "diverged":
             st.error(f"**Diverged.** {story.reason}")
             st.caption("Run on past the epochs shown, until the weight is no longer a number. Tools that train "
@@ -103,16 +100,16 @@ def _lesson() -> None:
             "is exactly 0 — and the loop believes it stands on flat ground."
         )
         left, right = st.columns([1.4, 1])
-        h = cd.tiny_step_slider("Step size h of the forward difference", key="gd_h", default=1e-17, container=left)
+        h = state.tiny_step_slider("Step size h of the forward difference", key="gd_h", default=1e-17, container=left)
         dtypes = precision_pills("Precisions", key="gd_dtypes", container=right)
-        runs = {"exact slope 2w (calculus)": cd.dying_exact()}
+        runs = {"exact slope 2w (calculus)": state.dying_exact()}
         styles = [("exact slope 2w (calculus)", "exact")]
         for dtype in dtypes:
             label = f"forward difference, {dtype}"
-            runs[label] = cd.dying(h, dtype)
+            runs[label] = state.dying(h, dtype)
             styles.append((label, dtype))
-        charts.show(
-            dcharts.dying_chart, key=(h, tuple(dtypes)), data=lambda: (cd.dying_table(runs), tuple(styles)),
+        render.show(
+            charts.dying_chart, key=(h, tuple(dtypes)), data=lambda: (state.dying_table(runs), tuple(styles)),
             container=st,
             alt=f"The weight w over 50 steps from w = 3: with the exact slope it walks to 0; with the forward difference "
             f"at h = {format_step(h)} in {', '.join(dtypes) or 'no precision'} it "
@@ -136,51 +133,51 @@ def _lesson() -> None:
         """Optimizers on a landscape; its controls redraw only this tab."""
         with st.container(border=True):
             left, mx, my, right = st.columns([2.2, 0.8, 0.8, 2.4])
-            choice = left.selectbox("Landscape", cg.CHOICES, index=cg.CHOICES.index("ravine"), format_func=cg.choice_title,
-                                    key="gd_land", bind="query-params", on_change=cd.move_start_to_catalogue)
+            choice = left.selectbox("Landscape", landscape.CHOICES, index=landscape.CHOICES.index("ravine"), format_func=landscape.choice_title,
+                                    key="gd_land", bind="query-params", on_change=state.move_start_to_catalogue)
             text, radius = None, None
-            if choice == cg.TYPED:
-                text, analysis = function_input("f(x, y)", key="gd_f", default="x^2 + 10y^2", variables=cg.XY,
+            if choice == landscape.TYPED:
+                text, analysis = function_input("f(x, y)", key="gd_f", default="x^2 + 10y^2", variables=landscape.XY,
                                                 container=left)
                 if analysis is None:
                     st.error("The function could not be analysed just now; reload the page in a moment.")
                     st.stop()
-                radius = left.select_slider("Box: x and y from −r to r", cg.RADII, value=3.0, key="gd_r",
+                radius = left.select_slider("Box: x and y from −r to r", landscape.RADII, value=3.0, key="gd_r",
                                             bind="query-params")
-            suggested = cd.suggested_start(choice)
+            suggested = state.suggested_start(choice)
             sx = mx.number_input("start x", key="gd_sx", value=suggested[0], min_value=-1e6, max_value=1e6, step=0.1,
                                  bind="query-params")
             sy = my.number_input("start y", key="gd_sy", value=suggested[1], min_value=-1e6, max_value=1e6, step=0.1,
                                  bind="query-params")
-            steps = right.select_slider("Steps", cd.STEPS, value=500, key="gd_steps", bind="query-params")
-            chosen = st.pills("Optimizers", list(OPTIMIZERS), selection_mode="multi", default=list(cd.DEFAULT_OPTIMIZERS),
-                              format_func=cd.optimizer_title, key="gd_opts", bind="query-params") or []
+            steps = right.select_slider("Steps", state.STEPS, value=500, key="gd_steps", bind="query-params")
+            chosen = st.pills("Optimizers", list(OPTIMIZERS), selection_mode="multi", default=list(state.DEFAULT_OPTIMIZERS),
+                              format_func=state.optimizer_title, key="gd_opts", bind="query-params") or []
             settings = {}
             if chosen:
                 for column, key in zip(st.columns(len(chosen)), chosen):
                     optimizer = OPTIMIZERS[key]
                     column.markdown(f"**{optimizer.title}**")
-                    lr = column.select_slider("learning rate", optimizer.lr_options, value=cd.UI_LR[key], key=f"gd_lr_{key}",
+                    lr = column.select_slider("learning rate", optimizer.lr_options, value=state.UI_LR[key], key=f"gd_lr_{key}",
                                               bind="query-params", format_func=lambda v: f"{v:g}")
                     hyper = {p.name: column.select_slider(p.label, p.options, value=p.default, key=f"gd_{key}_{p.name}",
                                                           bind="query-params", help=p.help, format_func=lambda v: f"{v:g}")
                              for p in optimizer.hyper}
                     settings[key] = (lr, hyper)
-        if choice != cg.TYPED:
-            st.markdown(cd.landscape_sentence(choice))
+        if choice != landscape.TYPED:
+            st.markdown(state.landscape_sentence(choice))
         if not chosen:
             st.info("Pick at least one optimizer above.")
         else:
-            source, box = cg.source_and_box(choice, text, radius)
+            source, box = landscape.source_and_box(choice, text, radius)
             start = (sx, sy)
-            runs = {cd.run_label(k, lr): cd.run(source, start, k, lr, steps, cd.hyper_items(k, hyper))
+            runs = {state.run_label(k, lr): state.run(source, start, k, lr, steps, state.hyper_items(k, hyper))
                     for k, (lr, hyper) in settings.items()}
             longest = max(r.steps for r in runs.values())
-            contour = cd.descent_contour(source, box)
-            surface = cg.surface(source)
-            path_key = (source, box, start, steps, tuple((k, lr, cd.hyper_items(k, h)) for k, (lr, h) in settings.items()))
-            paths = cd.paths(runs)
-            map_params = gcharts.point_params(start, (0.0, 0.0), box, prefix="dm_")
+            contour = state.descent_contour(source, box)
+            surface = landscape.surface(source)
+            path_key = (source, box, start, steps, tuple((k, lr, state.hyper_items(k, h)) for k, (lr, h) in settings.items()))
+            paths = state.paths(runs)
+            map_params = landscape.point_params(start, (0.0, 0.0), box, prefix="dm_")
 
             @st.fragment(run_every=0.3 if st.session_state.get("gd_play") else None)
             @page.guarded
@@ -192,20 +189,20 @@ def _lesson() -> None:
                     st.session_state["gd_upto"] = min(longest, (at if at < longest else -stride) + stride)
                 controls = st.columns([1, 4])
                 controls[0].toggle("Play", key="gd_play", help="Reveal the paths step by step, as on a projector.")
-                upto = cd.step_slider("Show steps up to", steps, key="gd_upto", container=controls[1])
+                upto = state.step_slider("Show steps up to", steps, key="gd_upto", container=controls[1])
                 st.progress(min(upto, longest) / max(longest, 1), text=f"step {min(upto, longest)} of {longest}")
                 chart, loss = st.columns([1.2, 1])
-                charts.show(
-                    dcharts.descent_map, key=path_key,
+                render.show(
+                    charts.descent_map, key=path_key,
                     data=lambda: (contour.heat, contour.lines, contour.arrows, len(contour.levels), box, surface.variables,
-                                  paths, cd.minima_marks(choice)),
+                                  paths, state.minima_marks(choice)),
                     params={**map_params, "dm_upto": upto}, container=chart,
                     alt=f"Contour map with the paths of {', '.join(runs)} from ({sx:g}, {sy:g}); "
-                    + "; ".join(cd.final_sentence(label, r, surface.variables) for label, r in runs.items()),
+                    + "; ".join(state.final_sentence(label, r, surface.variables) for label, r in runs.items()),
                 )
                 positive = bool((paths["loss"] > 0).all())
-                charts.show(
-                    dcharts.loss_chart, key=path_key, data=lambda: (paths, positive), params={"dm_upto": upto},
+                render.show(
+                    charts.loss_chart, key=path_key, data=lambda: (paths, positive), params={"dm_upto": upto},
                     container=loss, alt="The loss against step for each optimizer, on a log scale.",
                 )
                 if not positive:
@@ -226,41 +223,41 @@ def _lesson() -> None:
         controls = st.columns(6)
         seed = controls[0].number_input("Data seed", key="gd_seed", value=0, min_value=0, max_value=10_000, step=1,
                                         bind="query-params")
-        noise = controls[1].select_slider("Noise", cg.NOISES, value=1.0, key="gd_noise", bind="query-params")
+        noise = controls[1].select_slider("Noise", landscape.NOISES, value=1.0, key="gd_noise", bind="query-params")
         lr_line = controls[2].select_slider("Learning rate", (0.0005, 0.001, 0.002, 0.005, 0.01, 0.02), value=0.005,
                                             key="gd_lr_line", bind="query-params", format_func=lambda v: f"{v:g}")
         line_steps = controls[3].select_slider("Steps", (50, 100, 200, 500, 1000), value=200, key="gd_line_steps",
                                                bind="query-params")
-        batch = controls[4].select_slider("Mini-batch size", cd.BATCHES, value=3, key="gd_batch", bind="query-params",
+        batch = controls[4].select_slider("Mini-batch size", state.BATCHES, value=3, key="gd_batch", bind="query-params",
                                           help="How many of the 12 points each step's gradient sees (12 = full batch).")
         batch_seed = controls[5].number_input("Shuffle seed", key="gd_bseed", value=1, min_value=0, max_value=10_000,
                                               step=1, bind="query-params")
-        sse_source, sse_box = cg.sse_source_and_box(seed, noise)
+        sse_source, sse_box = landscape.sse_source_and_box(seed, noise)
         start = (sse_box[0][0] + 0.5, sse_box[1][1] - 0.5)
-        full = cd.fit(seed, noise, start, lr_line, line_steps, 12, batch_seed)
+        full = state.fit(seed, noise, start, lr_line, line_steps, 12, batch_seed)
         runs = {"full batch (12 points)": full}
         if batch < 12:
-            runs[f"mini-batch of {batch}"] = cd.fit(seed, noise, start, lr_line, line_steps, batch, batch_seed)
-        upto = cd.step_slider("Show steps up to", line_steps, key="gd_line_upto")
+            runs[f"mini-batch of {batch}"] = state.fit(seed, noise, start, lr_line, line_steps, batch, batch_seed)
+        upto = state.step_slider("Show steps up to", line_steps, key="gd_line_upto")
         shown = list(runs.values())[-1]
         m, c = shown.points[min(upto, shown.steps)]
         st.markdown(
             f"Step {min(upto, shown.steps)} of the {list(runs)[-1]}: the line y = {m:.3f}·x + {c:.3f}. The best line "
-            f"(least squares) is m = {cg.best_line(seed, noise)[0]:.3f}, c = {cg.best_line(seed, noise)[1]:.3f}."
+            f"(least squares) is m = {landscape.best_line(seed, noise)[0]:.3f}, c = {landscape.best_line(seed, noise)[1]:.3f}."
         )
         fit_chart, surface_chart = st.columns(2)
-        charts.show(
-            gcharts.line_fit, key=(seed, noise), data=lambda: (cg.linear_data(seed, noise),),
+        render.show(
+            landscape.line_fit, key=(seed, noise), data=lambda: (landscape.linear_data(seed, noise),),
             params={"lm": float(m), "lc": float(c)}, container=fit_chart,
             alt=f"The data and the line y = {m:.3g}·x + {c:.3g} after {min(upto, shown.steps)} steps of descent.",
         )
-        sse_contour = cd.descent_contour(sse_source, sse_box)
-        line_paths = cd.paths(runs)
-        charts.show(
-            dcharts.descent_map, key=(sse_source, sse_box, lr_line, line_steps, batch, batch_seed),
+        sse_contour = state.descent_contour(sse_source, sse_box)
+        line_paths = state.paths(runs)
+        render.show(
+            charts.descent_map, key=(sse_source, sse_box, lr_line, line_steps, batch, batch_seed),
             data=lambda: (sse_contour.heat, sse_contour.lines, sse_contour.arrows, len(sse_contour.levels), sse_box,
-                          cg.MC, line_paths, cd.sse_minimum(seed, noise), "lm_"),
-            params={**gcharts.point_params(start, (0.0, 0.0), sse_box, prefix="lm_"), "lm_upto": upto},
+                          landscape.MC, line_paths, state.sse_minimum(seed, noise), "lm_"),
+            params={**landscape.point_params(start, (0.0, 0.0), sse_box, prefix="lm_"), "lm_upto": upto},
             container=surface_chart,
             alt="The sum of squared errors over (m, c) with the full-batch path walking smoothly to the bottom and the "
             "mini-batch path wandering around it.",
@@ -275,7 +272,7 @@ def _lesson() -> None:
     show_code(
         descent.descend,
         optimizers.adam,
-        equivalent=cd.torch_loop({"gd": (0.001, {}), "momentum": (0.0005, {"momentum": 0.9}), "adam": (0.01, {})},
+        equivalent=state.torch_loop({"gd": (0.001, {}), "momentum": (0.0005, {"momentum": 0.9}), "adam": (0.01, {})},
                                  (-1.5, 2.0)),
         language_note="The same runs with torch.optim on Rosenbrock's banana (the numbers agree with descend's):",
     )

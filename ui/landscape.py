@@ -1,24 +1,131 @@
-"""Charts of the Partials and gradients lesson: contour maps, slices, directions, the line fit.
+"""The landscape that Gradients and Descent both draw: a function of two variables and its contour map.
 
-Data that depends only on the function and its box (the heatmap, contour
-lines, arrow field, a slice) is baked into the cached spec; everything that
-moves with the point — the point itself, the gradient arrows, the tangent
-lines, the fitted line — is a Vega-Lite parameter, so moving the point does
-not rebuild the chart. Render them with ``ui.charts.show``.
+A function of two variables has a *source*, a tuple of plain values that names it and hashes:
+``("text", text)`` for a typed function, ``("landscape", key)`` for a catalogue entry and
+``("sse", seed, noise)`` for the linear model's error surface. :func:`surface` gives its
+expression and exact partials (worked out in the bounded worker for typed text); the chart
+builders draw its contour map, with the point and its gradient as Vega-Lite parameters, and the
+line fit of the linear model.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import altair as alt
+import numpy as np
 import pandas as pd
+import streamlit as st
+import sympy
 
-from ui.charts import register
+from core import gradients, landscapes
+from core.expressions import symbol
+from ui.symbolic import analyse
+from ui.render import register
 from ui.theme import OKABE_ITO, style_chart, theme
 
 ASCENT, DESCENT = OKABE_ITO["vermillion"], OKABE_ITO["green"]
+
+
+XY = ("x", "y")
+
+
+MC = ("m", "c")
+
+
+@dataclass(frozen=True)
+class Surface:
+    """A function of two variables ready to show: formula, partials and where to look."""
+
+    source: tuple
+    expr: sympy.Expr
+    variables: tuple[str, str]
+    partials: tuple[sympy.Expr, sympy.Expr]
+    latex: str
+    partial_latex: tuple[str, str]
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def surface(source: tuple) -> Surface:
+    """The function a source names, with its exact partials (symbolic work bounded for typed text)."""
+    kind = source[0]
+    if kind == "text":
+        analysis = analyse(source[1], XY).analysis  # parsed and differentiated in the bounded worker
+        return Surface(source, analysis.expr, XY, analysis.derivatives, analysis.latex, analysis.derivative_latex)
+    if kind == "landscape":
+        landscape = landscapes.get_landscape(source[1])
+        expr, variables = landscape.expr, tuple(landscape.variables)
+    else:
+        expr, variables = sse_expr(source[1], source[2]), MC
+    partials = gradients.gradient(expr, variables)
+    return Surface(source, expr, variables, partials, sympy.latex(expr), tuple(sympy.latex(p) for p in partials))
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def linear_data(seed: int, noise: float) -> pd.DataFrame:
+    """The linear model's small dataset, columns x and y."""
+    xs, ys = landscapes.linear_data(seed, noise)
+    return pd.DataFrame({"x": np.asarray(xs, dtype=float), "y": np.asarray(ys, dtype=float)})
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def sse_expr(seed: int, noise: float) -> sympy.Expr:
+    data = linear_data(seed, noise)
+    return landscapes.linear_model_sse(data["x"].to_numpy(), data["y"].to_numpy())
+
+
+TYPED = "typed"
+
+
+RADII = (0.5, 1.0, 2.0, 3.0, 5.0, 10.0, 20.0, 50.0)
+
+
+NOISES = (0.0, 0.5, 1.0, 2.0, 4.0)
+
+
+def _catalogue() -> dict[str, landscapes.Landscape]:
+    """The catalogue's functions of x and y (the linear model's SSE has its own tab)."""
+    entries = landscapes.LANDSCAPES.values() if isinstance(landscapes.LANDSCAPES, dict) else landscapes.LANDSCAPES
+    items = [landscapes.get_landscape(e) if isinstance(e, str) else e for e in entries]
+    return {item.key: item for item in items if tuple(item.variables) == XY}
+
+
+CATALOGUE = _catalogue()
+
+
+CHOICES = (*CATALOGUE, TYPED)
+
+
+def choice_title(choice: str) -> str:
+    return "Type your own f(x, y)" if choice == TYPED else CATALOGUE[choice].title
+
+
+def source_and_box(choice: str, text: str | None, radius: float | None) -> tuple[tuple, tuple]:
+    """The source tuple and the (square) box to draw for the current choice."""
+    if choice == TYPED:
+        return ("text", text), ((-radius, radius), (-radius, radius))
+    box = tuple(tuple(float(v) for v in side) for side in CATALOGUE[choice].box)
+    return ("landscape", choice), gradients.square_box(box)
+
+
+def sse_source_and_box(seed: int, noise: float) -> tuple[tuple, tuple]:
+    """The error surface's source, and a square box around its lowest point (the best line)."""
+    best = best_line(seed, noise)
+    half = max(3.0, 1.5 * max(abs(v) for v in best))
+    return ("sse", seed, noise), ((best[0] - half, best[0] + half), (best[1] - half, best[1] + half))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def best_line(seed: int, noise: float) -> tuple[float, float]:
+    """(m, c) of least squares: where ∂SSE/∂m = ∂SSE/∂c = 0, solved exactly by sympy."""
+    m, c = symbol("m"), symbol("c")
+    partials = gradients.gradient(sse_expr(seed, noise), MC)
+    solution = sympy.solve(partials, [m, c], dict=True)[0]
+    return float(solution[m]), float(solution[c])
+
+
 ONE_ROW = pd.DataFrame({"row": [0]})  # the carrier of marks computed from parameters
 
 
@@ -42,7 +149,7 @@ def point_params(point: Sequence[float], grad: Sequence[float], box, *, prefix: 
     }
 
 
-def _axes(box, names):
+def axes(box, names):
     """Axes with equal units: one unit of x is as many pixels as one unit of y, whatever the chart's size.
 
     Only then does the gradient visibly cross contour lines at right angles.
@@ -69,7 +176,7 @@ def contour_map(heat: pd.DataFrame, lines: pd.DataFrame, arrows: pd.DataFrame, l
     arrow) and ``norm`` (|∇f|) come from :func:`point_params`.
     """
     t = theme()
-    x, y = _axes(box, names)
+    x, y = axes(box, names)
     x2, y2 = alt.X2("x2:Q"), alt.Y2("y2:Q")
     p = {k: prefix + k for k in ("px", "py", "ax", "ay", "norm")}
     cells = alt.Chart(heat).mark_rect(opacity=0.9).encode(
@@ -114,62 +221,6 @@ def contour_map(heat: pd.DataFrame, lines: pd.DataFrame, arrows: pd.DataFrame, l
     defaults = {"px": 0.0, "py": 0.0, "ax": 0.0, "ay": 0.0, "norm": 0.0}
     chart = alt.layer(*layers).add_params(*(alt.param(name=prefix + k, value=v) for k, v in defaults.items()))
     return style_chart(chart.properties(height=t.chart_height + 140))
-
-
-@register
-def slice_chart(curve: pd.DataFrame, variable: str, title: str, prefix: str) -> alt.LayerChart:
-    """One slice of f (columns t, f) with the tangent at the point.
-
-    Parameters ``{prefix}t0, {prefix}f0`` (the point on the slice) and
-    ``{prefix}slope`` (the partial, the tangent's slope).
-    """
-    t = theme()
-    t0, f0, slope = (prefix + k for k in ("t0", "f0", "slope"))
-    low, high = (float(curve["t"].min()), float(curve["t"].max())) if len(curve) else (0.0, 1.0)
-    f_low, f_high = (float(curve["f"].min()), float(curve["f"].max())) if len(curve) else (0.0, 1.0)
-    pad = 0.08 * (f_high - f_low) or 1.0
-    x = alt.X("t:Q", title=variable, scale=alt.Scale(domain=[low, high], nice=False, zero=False))
-    y = alt.Y("f:Q", title=title, scale=alt.Scale(domain=[f_low - pad, f_high + pad], nice=False, zero=False))
-    line = alt.Chart(curve).mark_line(color=OKABE_ITO["blue"], strokeWidth=t.stroke_width).encode(
-        x=x, y=y, tooltip=[alt.Tooltip("t:Q", title=variable, format=".4g"), alt.Tooltip("f:Q", title="f", format=".4g")])
-    tangent = alt.Chart(pd.DataFrame({"t": [low, high]})).transform_calculate(
-        f=f"{f0} + {slope} * (datum.t - {t0})"
-    ).transform_filter(f"{slope} != null && isFinite({slope})").mark_line(color=OKABE_ITO["black"], strokeDash=[7, 4], clip=True).encode(x=x, y=y)
-    here = alt.Chart(ONE_ROW).transform_calculate(t=t0, f=f0).transform_filter(f"{f0} != null && isFinite({f0})")
-    dot = here.mark_point(filled=True, color=ASCENT, size=t.point_size * 1.6, opacity=1, clip=True).encode(x=x, y=y)
-    label = here.mark_text(align="left", dx=10, dy=-14, fontSize=t.font_size + 1, fontWeight="bold", clip=True,
-                           text=alt.expr(f"'slope ' + format({slope}, '.4~g')")).encode(x=x, y=y)
-    params = [alt.param(name=n, value=0.0) for n in (t0, f0, slope)]
-    return style_chart(alt.layer(line, tangent, dot, label).add_params(*params).properties(height=t.chart_height - 60))
-
-
-@register
-def directional_chart(directions: pd.DataFrame) -> alt.LayerChart:
-    """∇f·u against the angle of u (columns angle, ux, uy), from the parameters ``gx, gy``.
-
-    The dot product is computed from the unit vectors in the data, so the
-    curve is exactly gx·cos θ + gy·sin θ; its peak (height |∇f|, at the
-    gradient's angle) is marked.
-    """
-    t = theme()
-    x = alt.X("angle:Q", title="direction of u (degrees from the +x axis)",
-              scale=alt.Scale(domain=[0, 360], nice=False), axis=alt.Axis(values=list(range(0, 361, 45))))
-    y = alt.Y("slope:Q", title="slope along u:  ∇f · u")
-    curve = alt.Chart(directions).transform_calculate(slope="gx * datum.ux + gy * datum.uy").mark_line(
-        color=OKABE_ITO["blue"], strokeWidth=t.stroke_width
-    ).encode(x=x, y=y, tooltip=[alt.Tooltip("angle:Q", title="angle °", format=".0f"), alt.Tooltip("slope:Q", format=".4g")])
-    zero = alt.Chart(ONE_ROW).mark_rule(color="#888888").encode(y=alt.datum(0))
-    peak = alt.Chart(ONE_ROW).transform_calculate(
-        angle="(atan2(gy, gx) * 180 / PI + 360) % 360", slope="sqrt(gx * gx + gy * gy)"
-    ).transform_filter("datum.slope > 0")
-    marks = [
-        peak.mark_rule(color=ASCENT, strokeDash=[6, 4]).encode(x=x),
-        peak.mark_point(filled=True, color=ASCENT, size=t.point_size * 2, opacity=1).encode(x=x, y=y),
-        peak.mark_text(align="left", dx=10, dy=-6, color=ASCENT, fontSize=t.font_size + 2, fontWeight="bold",
-                       text=alt.expr("'steepest: |∇f| = ' + format(sqrt(gx * gx + gy * gy), '.4~g')")).encode(x=x, y=y),
-    ]
-    chart = alt.layer(curve, zero, *marks).add_params(alt.param(name="gx", value=0.0), alt.param(name="gy", value=0.0))
-    return style_chart(chart.properties(height=t.chart_height))
 
 
 @register

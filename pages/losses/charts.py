@@ -1,6 +1,6 @@
 """Charts of the Loss functions lesson: exact loss and derivative curves, and the outlier's pull.
 
-Render them with ``ui.charts.show``. Curve data is cached per loss and target;
+Render them with ``ui.render.show``. Curve data is cached per loss and target;
 the one value that moves with a slider (the marker on the sigmoid curves) is
 the Vega-Lite parameter ``x_now``.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from ui.charts import register, thin
+from ui.render import register, thin
 from ui.theme import OKABE_ITO, style_chart, theme
 
 # One colour and dash per series, by order of appearance; the legend names them too.

@@ -4,27 +4,9 @@ from __future__ import annotations
 
 import math
 
-from core.derivatives import ORDER, Microscope, Slope, direction
-from core.numeric import COMPLEX_DTYPES, DTYPES, exact_decimal, finfo, to_bits
-
-# Significant decimal digits that identify a value of each format (max_digits10).
-DIGITS = {"float64": 17, "float32": 9, "float16": 5, "bfloat16": 4}
-
-
-def number(value: float, dtype: str = "float64") -> str:
-    """The shortest digits that identify `value` in its format (as numpy prints it)."""
-    if math.isnan(value):
-        return "NaN"
-    if math.isinf(value):
-        return "inf" if value > 0 else "−inf"
-    return str(DTYPES[dtype].type(value))
-
-
-def error(value: float) -> str:
-    """An error to three significant digits; exact zero stays 0."""
-    if value == 0:
-        return "0"
-    return number(value) if not math.isfinite(value) else f"{value:.3g}"
+from core.derivatives import ORDER, Microscope, direction
+from core.numeric import COMPLEX_DTYPES, exact_decimal, finfo, to_bits
+from ui.numbers import DIGITS, error, number, percent
 
 
 def error_model_terms(method: str) -> tuple[str, str]:
@@ -32,12 +14,6 @@ def error_model_terms(method: str) -> tuple[str, str]:
     truncation = "h·|f″|/2" if ORDER[method] == 1 else "h²·|f‴|/6"
     roundoff = "none (nothing is subtracted, nothing cancels)" if method == "complex-step" else "ε·|f|/h"
     return truncation, roundoff
-
-
-def percent(fraction: float) -> str:
-    """A relative error as a percentage a class can read: 0.17 %, 3.3e-08 %."""
-    value = 100 * fraction
-    return f"{value:.2g} %" if value >= 0.01 else f"{value:.1e} %"
 
 
 #: What each method subtracts: the two values whose leading digits cancel.
@@ -198,52 +174,7 @@ def direction_sentence(slope: float, variable: str = "w") -> str:
     return f"The slope is {number(slope)}: no direction is downhill here — a flat spot (a minimum, maximum or saddle), or a broken estimate."
 
 
-# --- when the exact derivative does not exist -------------------------------------------
-
-
-def _side(value: float | None) -> str:
-    return "undefined" if value is None else number(value)
-
-
-def no_slope(s: Slope, function: str, variable: str, x: float) -> str:
-    """Why there is no exact slope of `function` at `variable` = `x`, in words a class can read."""
-    at = f"{variable} = {x:g}"
-    f = f"**{function}**"
-    pytorch = "" if s.pytorch is None else f"; PyTorch's backward() returns {number(s.pytorch)} there"
-    sentences = {
-        "outside": f"{f} is not a real number at {at}: the point is outside the function's domain, so there is no "
-                   f"slope to estimate. Move {variable} to where the function is defined.",
-        "pole": f"{f} is infinite at {at} (like 1/0 or log 0), so it has no slope at this point.",
-        "undefined": f"{f} has no value at {at} (0/0 or a limit that does not exist), so it has no slope there.",
-        "infinite": f"{f} has a vertical tangent at {at}: the slope is infinite, not a number a step can follow.",
-        "jump": f"{f} jumps at {at}, so it has no derivative there{pytorch}.",
-        "kink": f"{f} has no derivative at {at}: the slope is {_side(s.left)} on the left and {_side(s.right)} on the "
-                f"right{pytorch}.",
-        "edge": f"{f} is defined only on the {'right' if s.left is None else 'left'} of {at}, where its slope is "
-                f"{_side(s.right if s.left is None else s.left)}; a two-sided derivative does not exist{pytorch}.",
-        "unknown": f"Deciding whether {f} has a derivative at {at} took too long and was stopped; "
-                   "the numbers below are float64 evaluations of sympy's formula, not checked.",
-    }
-    return sentences[s.kind]
-
-
-def slope_label(s: Slope) -> str:
-    """The exact slope as a metric shows it: its digits, or what it is instead of a number."""
-    if s.kind == "fine":
-        return f"{s.magnitude} (beyond float64)" if s.overflow else number(s.value)
-    return {"outside": "undefined", "pole": "none (pole)", "undefined": "undefined", "infinite": "±inf (vertical)",
-            "jump": "none (jump)", "kink": "none (kink)", "edge": "one-sided only", "unknown": "not decided"}[s.kind]
-
-
-def estimates_what(s: Slope, method: str) -> str | None:
-    """At a kink, what a difference quotient estimates instead: one side, or their average."""
-    if s.kind != "kink" or s.left is None or s.right is None:
-        return None
-    target = {"forward": ("the slope on the right", s.right), "backward": ("the slope on the left", s.left),
-              "central": ("the average of the two sides", (s.left + s.right) / 2)}.get(method)
-    if target is None:
-        return None
-    return f"The {method} difference estimates {target[0]}, {number(target[1])}, not a derivative."
+# --- when a precision cannot run the method --------------------------------------------
 
 
 def unavailable(method: str, *, analytic: bool) -> str:

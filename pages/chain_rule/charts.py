@@ -6,8 +6,8 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from ui.charts import register, thin
 from ui.theme import OKABE_ITO, style_chart, theme
+from ui.render import register, thin
 
 # Each activation keeps a colour and a point shape; each weight scale a dash.
 ACTIVATION_STYLE = {

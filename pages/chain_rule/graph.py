@@ -21,8 +21,9 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from ui.numbers import number
+
 from core.chain_rule import Graph, Network, Node
-from ui.explain import number
 from ui.theme import NORMAL, OKABE_ITO, Theme
 
 __all__ = ["View", "subscript", "walk", "core_step", "network_view", "expression_view", "graph_svg", "narrate", "short"]

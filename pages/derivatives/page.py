@@ -8,8 +8,15 @@ from core import derivatives
 from core.derivatives import METHODS
 from core.expressions import parse_expression
 from core.numeric import ulp
-from ui import cached, charts, explain, page, predict
-from ui.controls import format_step, precision_pills, preset_button, segmented, step_size_slider
+from pages.derivatives import charts, state, words
+from ui import numbers, page, predict, render, slopes, symbolic
+from ui.controls import (
+    format_step,
+    precision_pills,
+    preset_button,
+    segmented,
+    step_size_slider,
+)
 from ui.function_input import function_input
 from ui.show_code import show_code
 
@@ -59,7 +66,7 @@ def _lesson() -> None:
         method = segmented(right, "Method", list(METHODS), default="forward", key="d_method")
 
     expr = analysis.expr
-    slope = cached.slope(text, (W,), W, (w,))
+    slope = symbolic.slope(text, (W,), W, (w,))
     exact = slope.value if slope.exists else math.nan
     if not dtypes:
         st.info("Pick at least one precision above to compare its estimate with the exact slope.")
@@ -68,12 +75,12 @@ def _lesson() -> None:
     # Headline: the exact slope, then each precision's estimate and its error.
     table = derivatives.estimates_table(expr, w, h, dtypes=dtypes, method=method, variable=W)
     columns = st.columns(len(dtypes) + 1)
-    columns[0].metric("Exact slope (calculus)", explain.slope_label(slope), help=f"d/d{W} of {text}, from sympy, at {W} = {w:g}")
+    columns[0].metric("Exact slope (calculus)", slopes.slope_label(slope), help=f"d/d{W} of {text}, from sympy, at {W} = {w:g}")
     for column, row in zip(columns[1:], table.itertuples()):
         column.metric(
             f"{row.dtype} estimate",
-            "unavailable" if row.outcome == "unavailable" else explain.number(row.estimate, row.dtype),
-            delta=None if row.outcome == "unavailable" or not slope.exists else f"error {explain.error(row.error)}",
+            "unavailable" if row.outcome == "unavailable" else numbers.number(row.estimate, row.dtype),
+            delta=None if row.outcome == "unavailable" or not slope.exists else f"error {numbers.error(row.error)}",
             delta_color="off",
             delta_arrow="off",
             help=f"{method} difference with h = {format_step(h)}, every operation rounded to {row.dtype}",
@@ -82,12 +89,12 @@ def _lesson() -> None:
     scopes = {d: derivatives.microscope(expr, w, h, dtype=d, variable=W) for d in dtypes}
     estimates = {row.dtype: row.estimate for row in table.itertuples() if row.outcome != "unavailable"}
     if slope.exists:
-        for severity, sentences in explain.verdicts(scopes.values(), exact, W, method, estimates).items():
+        for severity, sentences in words.verdicts(scopes.values(), exact, W, method, estimates).items():
             getattr(st, severity)("\n".join(f"- {s}" for s in sentences) if len(sentences) > 1 else sentences[0])
     else:
-        st.warning(" ".join(filter(None, [explain.no_slope(slope, text, W, w), explain.estimates_what(slope, method)])))
+        st.warning(" ".join(filter(None, [slopes.no_slope(slope, text, W, w), slopes.estimates_what(slope, method)])))
     if len(estimates) < len(dtypes):
-        st.info(explain.unavailable(method, analytic=derivatives.analytic(expr)))
+        st.info(words.unavailable(method, analytic=derivatives.analytic(expr)))
 
     tab_error, tab_scope, tab_secant, tab_exact, tab_direction = st.tabs(
         ["Error against h", "Under the microscope", "Secant vs tangent", "The exact derivative", "Which way is downhill?"],
@@ -102,16 +109,16 @@ def _lesson() -> None:
         tab_error.info("There is no exact slope here to measure the estimates' error against; move the point.")
     elif tab_error.open:
         sweep_key = (text, (W,), w, tuple(dtypes), (method,))
-        charts.show(
+        render.show(
             charts.error_vs_h,
             key=sweep_key,
-            data=lambda: (cached.error_sweep(*sweep_key), *cached.model_table(text, W, w, tuple(dtypes), (method,))),
+            data=lambda: (state.error_sweep(*sweep_key), *state.model_table(text, W, w, tuple(dtypes), (method,))),
             params={"current_h": h},
             container=tab_error,
             alt=f"Log-log chart of the {method} difference's error against h for {', '.join(dtypes)}: "
             "the error falls as h shrinks, then rises again as round-off takes over, and ends in exact cancellation.",
         )
-        truncation, roundoff = explain.error_model_terms(method)
+        truncation, roundoff = words.error_model_terms(method)
         tab_error.caption(
             f"Dotted lines: the error model, truncation {truncation} plus round-off {roundoff}. "
             "Diamonds: the h where the model is smallest. "
@@ -123,37 +130,37 @@ def _lesson() -> None:
             st.markdown(f"The forward difference at {W} = {w:g}, h = {format_step(h)}, in each precision"
                         + ("" if method == "forward" else f" (the {method} method subtracts in the same way)") + ":")
             for scope in scopes.values():  # one under another: float64's 52 mantissa bits need the full width
-                st.code(explain.microscope_text(scope, W), language=None)
+                st.code(words.microscope_text(scope, W), language=None)
 
     if tab_secant.open:
         primary = scopes[dtypes[0]]
         x_h, y_h = derivatives.secant_point(expr, w, h, variable=W)
-        charts.show(
+        render.show(
             charts.secant_tangent,
             key=(text, w),
             data=lambda: (*derivatives.secant_and_tangent(expr, w, variable=W), W),
             container=tab_secant,
             params={"secant_slope": primary.estimate, "x_h": x_h, "y_h": y_h},
-            alt=f"The curve f({W}) with its exact tangent at {W} = {w:g} (slope {explain.number(exact)}) "
-            f"and the secant through {W} and {W} + h (slope {explain.number(primary.estimate)}).",
+            alt=f"The curve f({W}) with its exact tangent at {W} = {w:g} (slope {numbers.number(exact)}) "
+            f"and the secant through {W} and {W} + h (slope {numbers.number(primary.estimate)}).",
         )
         tab_secant.caption(f"The secant uses the {dtypes[0]} estimate. A large h misses the tangent; a vanished h flattens it.")
 
     if tab_exact.open:
         with tab_exact:
             st.latex(rf"f({W}) = {analysis.latex}")
-            for step in cached.derivation(text, W):
+            for step in state.derivation(text, W):
                 st.markdown(f"*{step.rule}*")
                 st.latex(step.latex)
             if slope.exists:
-                st.latex(rf"f'({w:g}) = {explain.number(exact)}")
+                st.latex(rf"f'({w:g}) = {numbers.number(exact)}")
                 st.markdown("No h, no subtraction, no cancellation: the exact derivative is the same in every precision.")
             else:
-                st.markdown(explain.no_slope(slope, text, W, w))
+                st.markdown(slopes.no_slope(slope, text, W, w))
 
     if tab_direction.open:
         with tab_direction:
-            st.markdown(explain.direction_sentence(exact, W) if slope.exists else explain.no_slope(slope, text, W, w))
+            st.markdown(words.direction_sentence(exact, W) if slope.exists else slopes.no_slope(slope, text, W, w))
             st.markdown(
                 "The sign of the slope is the compass. A second example from the course: "
                 "Loss = (w − 4)² at w = 6 has slope 2(w − 4) = 4, positive, so decrease w."

@@ -1,7 +1,7 @@
 """Cached wrappers and sentences for the Gradient descent lesson.
 
 Runs are cached on plain values: a function's *source* tuple (as in
-``ui.cached_gradients``: ``("landscape", key)``, ``("text", text)``,
+``ui.landscape``: ``("landscape", key)``, ``("text", text)``,
 ``("sse", seed, noise)``), the start, the optimizer's name, its learning rate
 and its hyper-parameters as a sorted tuple of pairs. Nothing symbolic happens
 on a rerun that only moves the step slider.
@@ -18,8 +18,7 @@ import streamlit as st
 from core import descent, gradients, landscapes
 from core.expressions import parse_expression
 from core.optimizers import OPTIMIZERS
-from ui import cached_gradients as cg
-from ui import charts
+from ui import landscape, render
 from ui.controls import STEP_SIZES, format_step
 
 SQUARE = "x^2"  # the course's loop
@@ -68,15 +67,15 @@ RUN_BUDGET = 0.12  # seconds per optimizer run: five of them, and the page still
 @st.cache_data(max_entries=512, show_spinner=False)
 def run(source: tuple, start: tuple[float, float], optimizer: str, lr: float, steps: int,
         hyper: tuple[tuple[str, float], ...]) -> descent.Descent:
-    s = cg.surface(source)
+    s = landscape.surface(source)
     return descent.descend(s.expr, s.variables, start, optimizer=optimizer, lr=lr, steps=steps,
                            time_budget=RUN_BUDGET, partials=s.partials, **dict(hyper))
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
 def descent_contour(source: tuple, box: tuple) -> gradients.ContourMap:
-    """The contour data of ``ui.cached_gradients``, smaller so the paths fit beside it, and without arrows."""
-    s = cg.surface(source)
+    """The contour data of ``ui.landscape``, smaller so the paths fit beside it, and without arrows."""
+    s = landscape.surface(source)
     contour = gradients.contour_map(s.expr, s.variables, box, max_rows=MAP_ROWS, arrows_n=1, heat_n=21)
     return gradients.ContourMap(contour.box, contour.heat, contour.lines, contour.arrows.iloc[:0], contour.levels,
                                 contour.undefined)
@@ -100,7 +99,7 @@ def paths(runs: dict[str, descent.Descent], max_points: int = MAX_PATH_POINTS) -
                               "y": r.points[:, 1] if r.points.shape[1] > 1 else r.losses, "loss": r.losses})
         frames.append(frame[np.isfinite(frame[["x", "y"]]).all(axis=1)])
     table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["path", "step", "x", "y", "loss"])
-    thinned = charts.thin(table, ["path"], max_points)
+    thinned = render.thin(table, ["path"], max_points)
     last = table.groupby("path", sort=False).tail(1)
     table = pd.concat([thinned, last], ignore_index=True).drop_duplicates(["path", "step"])
     order = {label: i for i, label in enumerate(runs)}
@@ -109,7 +108,7 @@ def paths(runs: dict[str, descent.Descent], max_points: int = MAX_PATH_POINTS) -
 
 
 def minima_marks(choice: str) -> pd.DataFrame:
-    entry = cg.CATALOGUE.get(choice)
+    entry = landscape.CATALOGUE.get(choice)
     rows = [] if entry is None else (
         [{"x": m[0], "y": m[1], "kind": "minimum"} for m in entry.minima]
         + [{"x": s[0], "y": s[1], "kind": "saddle point"} for s in entry.saddles])
@@ -217,24 +216,24 @@ def torch_loop(optimizers: dict[str, tuple[float, dict]], start, text: str = "(1
 
 def move_start_to_catalogue() -> None:
     """on_change of the landscape: start where the catalogue suggests."""
-    entry = cg.CATALOGUE.get(st.session_state.get("gd_land"))
+    entry = landscape.CATALOGUE.get(st.session_state.get("gd_land"))
     if entry is not None:
         st.session_state["gd_sx"], st.session_state["gd_sy"] = (float(v) for v in entry.start)
 
 
 def landscape_sentence(choice: str) -> str:
-    entry = cg.CATALOGUE[choice]
+    entry = landscape.CATALOGUE[choice]
     return f"f(x, y) = `{entry.text}` — {entry.note}"
 
 
 def suggested_start(choice: str) -> tuple[float, float]:
     """Where the catalogue suggests starting (a typed function starts at (1, 1))."""
-    entry = cg.CATALOGUE.get(choice)
+    entry = landscape.CATALOGUE.get(choice)
     return (1.0, 1.0) if entry is None else tuple(float(v) for v in entry.start)
 
 
 def sse_minimum(seed: int, noise: float) -> pd.DataFrame:
-    m, c = cg.best_line(seed, noise)
+    m, c = landscape.best_line(seed, noise)
     return pd.DataFrame({"x": [m], "y": [c], "kind": ["best line (least squares)"]})
 
 
