@@ -5,7 +5,7 @@ import streamlit as st
 from core import chain_rule
 from core.derivatives import finite_difference
 from core.expressions import symbol
-from pages.chain_rule import charts, state
+from pages.chain_rule import charts, keys, state
 from ui import numbers, page, predict, render
 from ui.controls import segmented
 from ui.function_input import function_input
@@ -36,7 +36,7 @@ def _lesson() -> None:
 
     predict.ask(
         predict.Question(
-            key="c_q1",
+            key=keys.Q1,
             prompt="f(x) = (2x + 3)² at x = 1: what is df/dx?",
             choices=("2(2x + 3) = 10", "4(2x + 3) = 20", "2 · 2 = 4", "(2·1 + 3)² = 25"),
             answer=1,
@@ -52,9 +52,9 @@ def _lesson() -> None:
         st.subheader("Compose two functions: d/dx f(g(x)) = f′(g(x)) · g′(x)")
         with st.container(border=True):
             left, middle, right = st.columns([2, 2, 1])
-            outer_text, _ = function_input("Outer function f(u)", key="c_outer", default="u^2", variables=("u",), container=left)
-            inner_text, _ = function_input("Inner function g(x)", key="c_inner", default="2x + 3", variables=("x",), container=middle)
-            x = right.number_input("Point x", key="c_x", value=1.0, min_value=-1e6, max_value=1e6, step=0.5, bind="query-params")
+            outer_text, _ = function_input("Outer function f(u)", key=keys.OUTER, default="u^2", variables=("u",), container=left)
+            inner_text, _ = function_input("Inner function g(x)", key=keys.INNER, default="2x + 3", variables=("x",), container=middle)
+            x = right.number_input("Point x", key=keys.X, value=1.0, min_value=-1e6, max_value=1e6, step=0.5, bind="query-params")
 
         composed = state.compose(outer_text, inner_text)
         if composed.error:
@@ -86,17 +86,17 @@ def _lesson() -> None:
         st.subheader("Backpropagation: the chain rule on a graph")
         with st.container(border=True):
             source_column, left, right = st.columns([1.3, 1.6, 2])
-            source = segmented(source_column, "Graph of", ["Network", "Your function"], default="Network", key="c_source")
+            source = segmented(source_column, "Graph of", ["Network", "Your function"], default="Network", key=keys.SOURCE)
             if source == "Network":
-                depth = left.slider("Layers", min_value=1, max_value=chain_rule.MAX_DEPTH, value=2, key="c_depth", bind="query-params")
-                activation = segmented(right, "Activation", list(chain_rule.ACTIVATIONS), default="sigmoid", key="c_act")
+                depth = left.slider("Layers", min_value=1, max_value=chain_rule.MAX_DEPTH, value=2, key=keys.DEPTH, bind="query-params")
+                activation = segmented(right, "Activation", list(chain_rule.ACTIVATIONS), default="sigmoid", key=keys.ACT)
                 key = ("network", depth, activation)
             else:
-                text, _ = function_input("Function of x and y", key="c_f", default="(x*y + sin(x))^2", variables=("x", "y"),
+                text, _ = function_input("Function of x and y", key=keys.F, default="(x*y + sin(x))^2", variables=("x", "y"),
                                          container=left)
                 px, py = right.columns(2)
-                gx = px.number_input("x", key="c_gx", value=0.7, min_value=-1e6, max_value=1e6, step=0.1, bind="query-params")
-                gy = py.number_input("y", key="c_gy", value=-1.3, min_value=-1e6, max_value=1e6, step=0.1, bind="query-params")
+                gx = px.number_input("x", key=keys.GX, value=0.7, min_value=-1e6, max_value=1e6, step=0.1, bind="query-params")
+                gy = py.number_input("y", key=keys.GY, value=-1.3, min_value=-1e6, max_value=1e6, step=0.1, bind="query-params")
                 key = ("expression", text, gx, gy)
 
         drawn = state.drawn(key)
@@ -107,7 +107,7 @@ def _lesson() -> None:
 
         tab_graph, tab_check, tab_flow = st.tabs(
             ["Backward pass, step by step", "Gradient check", "Vanishing and exploding gradients"],
-            key="c_tab",
+            key=keys.TAB,
             on_change="rerun",
             bind="query-params",
         )
@@ -116,7 +116,7 @@ def _lesson() -> None:
         def _backward_pass() -> None:
             """One step of the backward pass at a time: the step control redraws only the graph."""
             controls, story = st.columns([3, 2])
-            step = state.step_control(key="c_step", steps=drawn.steps, container=controls)
+            step = state.step_control(key=keys.STEP, steps=drawn.steps, container=controls)
             story.markdown(state.narration(key, step))
             # Our own SVG (every text in it escaped); st.html would strip it.
             st.markdown(state.svg(
@@ -140,12 +140,12 @@ def _lesson() -> None:
         def _vanishing() -> None:
             """Gradients through a deep chain; its controls redraw only this tab."""
             left, middle, right = st.columns([2, 2, 2])
-            layers = left.slider("Layers in the chain", min_value=1, max_value=chain_rule.MAX_LAYERS, value=30, key="c_layers",
+            layers = left.slider("Layers in the chain", min_value=1, max_value=chain_rule.MAX_LAYERS, value=30, key=keys.LAYERS,
                                  bind="query-params")
             activations = middle.pills("Activations", list(chain_rule.ACTIVATIONS), selection_mode="multi",
-                                       default=list(chain_rule.ACTIVATIONS), key="c_acts", bind="query-params")
+                                       default=list(chain_rule.ACTIVATIONS), key=keys.ACTS, bind="query-params")
             scales = right.pills("Weights scaled by", state.WEIGHT_SCALES, selection_mode="multi", default=[0.5, 1.0, 2.0],
-                                 format_func=lambda w: f"{w:g}", key="c_scales", bind="query-params")
+                                 format_func=lambda w: f"{w:g}", key=keys.SCALES, bind="query-params")
             if not activations or not scales:
                 st.info("Pick at least one activation and one weight scale.")
             else:

@@ -8,7 +8,7 @@ from core import derivatives
 from core.derivatives import METHODS
 from core.expressions import parse_expression
 from core.numeric import ulp
-from pages.derivatives import charts, state, words
+from pages.derivatives import charts, keys, state, words
 from ui import numbers, page, predict, render, slopes, symbolic
 from ui.controls import (
     format_step,
@@ -38,12 +38,12 @@ def _reveal_cancellation() -> None:
         "and 0 / 1e-17 = 0. Smaller h was supposed to be *more* accurate; below the best h it is less, and here "
         "it is completely wrong."
     )
-    preset_button("Show it below", {"d_f": "w**2", "d_w": 3.0, "d_h": 1e-17, "d_method": "forward"}, key="d_q1_show")
+    preset_button("Show it below", {keys.F: "w**2", keys.W: 3.0, keys.H: 1e-17, keys.METHOD: "forward"}, key=keys.Q1_SHOW)
 
 
 predict.ask(
     predict.Question(
-        key="d_q1",
+        key=keys.Q1,
         prompt="Loss = w², w = 3, h = 1e-17 in float64 — what will the forward difference give?",
         choices=("About 6.01, like h = 0.01", "Almost exactly 6: smaller h is more accurate", "Exactly 0", "NaN or an error"),
         answer=2,
@@ -58,12 +58,12 @@ def _lesson() -> None:
     """The controls and everything they drive: moving one reruns this, not the header, question or code."""
     with st.container(border=True):
         left, middle, right = st.columns([2.2, 1, 3])
-        text, analysis = function_input("Loss function", key="d_f", default="w**2", variables=(W,), container=left)
-        w = middle.number_input("Point w", key="d_w", value=3.0, min_value=-1e6, max_value=1e6, step=0.5, bind="query-params")
-        h = step_size_slider("Step size h", key="d_h", default=0.01, container=right)
+        text, analysis = function_input("Loss function", key=keys.F, default="w**2", variables=(W,), container=left)
+        w = middle.number_input("Point w", key=keys.W, value=3.0, min_value=-1e6, max_value=1e6, step=0.5, bind="query-params")
+        h = step_size_slider("Step size h", key=keys.H, default=0.01, container=right)
         left, right = st.columns([1, 1])
-        dtypes = precision_pills("Precisions", key="d_dtypes", container=left)
-        method = segmented(right, "Method", list(METHODS), default="forward", key="d_method")
+        dtypes = precision_pills("Precisions", key=keys.DTYPES, container=left)
+        method = segmented(right, "Method", list(METHODS), default="forward", key=keys.METHOD)
 
     expr = analysis.expr
     slope = symbolic.slope(text, (W,), W, (w,))
@@ -98,7 +98,7 @@ def _lesson() -> None:
 
     tab_error, tab_scope, tab_secant, tab_exact, tab_direction = st.tabs(
         ["Error against h", "Under the microscope", "Secant vs tangent", "The exact derivative", "Which way is downhill?"],
-        key="d_tab",
+        key=keys.TAB,
         on_change="rerun",
         bind="query-params",
     )
@@ -165,7 +165,7 @@ def _lesson() -> None:
                 "The sign of the slope is the compass. A second example from the course: "
                 "Loss = (w − 4)² at w = 6 has slope 2(w − 4) = 4, positive, so decrease w."
             )
-            preset_button("Try it: Loss = (w − 4)² at w = 6", {"d_f": "(w-4)**2", "d_w": 6.0}, key="d_try_second")
+            preset_button("Try it: Loss = (w − 4)² at w = 6", {keys.F: "(w-4)**2", keys.W: 6.0}, key=keys.TRY_SECOND)
 
 
 _lesson()

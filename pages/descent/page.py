@@ -4,7 +4,7 @@ import streamlit as st
 
 from core import descent, optimizers
 from core.optimizers import OPTIMIZERS
-from pages.descent import charts, state
+from pages.descent import charts, keys, state
 from ui import landscape, page, predict, render
 from ui.controls import format_step, precision_pills, preset_button
 from ui.function_input import function_input
@@ -37,12 +37,12 @@ def _lesson() -> None:
             f"Each step multiplies w by 1 − 2·1.1 = **−1.2**: w = {first}, … It flips sign and grows 20% a step, and the "
             f"loss with it. {story.reason}"
         )
-        preset_button("Show it below (one weight)", {"gd_tab": "One weight", "gd_lr1": 1.1, "gd_x0_1": 3.0},
-                      key="gd_q1_show")
+        preset_button("Show it below (one weight)", {keys.TAB: "One weight", keys.LR1: 1.1, keys.X0_1: 3.0},
+                      key=keys.Q1_SHOW)
 
     predict.ask(
         predict.Question(
-            key="gd_q1",
+            key=keys.Q1,
             prompt="Loss = w² from w = 3 with learning rate 1.1 — what happens?",
             choices=("It converges, just slowly", "It oscillates around 0 but gets there",
                      "It overshoots further every step and blows up: inf, then NaN", "It stops at w = 3"),
@@ -53,7 +53,7 @@ def _lesson() -> None:
 
     tab_one, tab_dies, tab_two, tab_line = st.tabs(
         ["One weight", "The loop that dies", "Two weights: optimizers", "Linear regression learning"],
-        key="gd_tab", on_change="rerun", bind="query-params",
+        key=keys.TAB, on_change="rerun", bind="query-params",
     )
 
     # --- one weight: the course's loop --------------------------------------------------------
@@ -61,10 +61,10 @@ def _lesson() -> None:
     def _one_weight() -> None:
         """The course's loop on x²: its own controls, so moving them redraws only this tab."""
         left, middle, right = st.columns([1, 2, 1])
-        x0 = left.number_input("Start x₀", key="gd_x0_1", value=10.0, min_value=-1e6, max_value=1e6, step=1.0,
+        x0 = left.number_input("Start x₀", key=keys.X0_1, value=10.0, min_value=-1e6, max_value=1e6, step=1.0,
                                bind="query-params")
-        lr1 = middle.select_slider("Learning rate η", state.ONE_WEIGHT_RATES, value=0.1, key="gd_lr1", bind="query-params")
-        epochs = right.select_slider("Epochs", state.EPOCHS, value=20, key="gd_epochs", bind="query-params")
+        lr1 = middle.select_slider("Learning rate η", state.ONE_WEIGHT_RATES, value=0.1, key=keys.LR1, bind="query-params")
+        epochs = right.select_slider("Epochs", state.EPOCHS, value=20, key=keys.EPOCHS, bind="query-params")
         one = state.one_weight(x0, lr1, epochs)
         severity, sentence = state.regime(lr1, x0)
         getattr(st, severity)(sentence)
@@ -100,8 +100,8 @@ def _lesson() -> None:
             "is exactly 0 — and the loop believes it stands on flat ground."
         )
         left, right = st.columns([1.4, 1])
-        h = state.tiny_step_slider("Step size h of the forward difference", key="gd_h", default=1e-17, container=left)
-        dtypes = precision_pills("Precisions", key="gd_dtypes", container=right)
+        h = state.tiny_step_slider("Step size h of the forward difference", key=keys.H, default=1e-17, container=left)
+        dtypes = precision_pills("Precisions", key=keys.DTYPES, container=right)
         runs = {"exact slope 2w (calculus)": state.dying_exact()}
         styles = [("exact slope 2w (calculus)", "exact")]
         for dtype in dtypes:
@@ -121,10 +121,10 @@ def _lesson() -> None:
             "(checked against a GPU reference). In float32 the loop already dies at h = 1e-8: 3 + 1e-8 rounds to 3."
         )
         buttons = st.columns(3)
-        preset_button("float64, h = 1e-17", {"gd_h": 1e-17, "gd_dtypes": ["float64"]}, key="gd_p64", container=buttons[0])
-        preset_button("float32, h = 1e-8", {"gd_h": 1e-8, "gd_dtypes": ["float64", "float32"]}, key="gd_p32",
+        preset_button("float64, h = 1e-17", {keys.H: 1e-17, keys.DTYPES: ["float64"]}, key=keys.P64, container=buttons[0])
+        preset_button("float32, h = 1e-8", {keys.H: 1e-8, keys.DTYPES: ["float64", "float32"]}, key=keys.P32,
                       container=buttons[1])
-        preset_button("float16, h = 1e-8 (NaN)", {"gd_h": 1e-8, "gd_dtypes": ["float16"]}, key="gd_p16",
+        preset_button("float16, h = 1e-8 (NaN)", {keys.H: 1e-8, keys.DTYPES: ["float16"]}, key=keys.P16,
                       container=buttons[2])
 
     # --- two weights: optimizers on a landscape -------------------------------------------------
@@ -134,24 +134,24 @@ def _lesson() -> None:
         with st.container(border=True):
             left, mx, my, right = st.columns([2.2, 0.8, 0.8, 2.4])
             choice = left.selectbox("Landscape", landscape.CHOICES, index=landscape.CHOICES.index("ravine"), format_func=landscape.choice_title,
-                                    key="gd_land", bind="query-params", on_change=state.move_start_to_catalogue)
+                                    key=keys.LAND, bind="query-params", on_change=state.move_start_to_catalogue)
             text, radius = None, None
             if choice == landscape.TYPED:
-                text, analysis = function_input("f(x, y)", key="gd_f", default="x^2 + 10y^2", variables=landscape.XY,
+                text, analysis = function_input("f(x, y)", key=keys.F, default="x^2 + 10y^2", variables=landscape.XY,
                                                 container=left)
                 if analysis is None:
                     st.error("The function could not be analysed just now; reload the page in a moment.")
                     st.stop()
-                radius = left.select_slider("Box: x and y from −r to r", landscape.RADII, value=3.0, key="gd_r",
+                radius = left.select_slider("Box: x and y from −r to r", landscape.RADII, value=3.0, key=keys.R,
                                             bind="query-params")
             suggested = state.suggested_start(choice)
-            sx = mx.number_input("start x", key="gd_sx", value=suggested[0], min_value=-1e6, max_value=1e6, step=0.1,
+            sx = mx.number_input("start x", key=keys.SX, value=suggested[0], min_value=-1e6, max_value=1e6, step=0.1,
                                  bind="query-params")
-            sy = my.number_input("start y", key="gd_sy", value=suggested[1], min_value=-1e6, max_value=1e6, step=0.1,
+            sy = my.number_input("start y", key=keys.SY, value=suggested[1], min_value=-1e6, max_value=1e6, step=0.1,
                                  bind="query-params")
-            steps = right.select_slider("Steps", state.STEPS, value=500, key="gd_steps", bind="query-params")
+            steps = right.select_slider("Steps", state.STEPS, value=500, key=keys.STEPS, bind="query-params")
             chosen = st.pills("Optimizers", list(OPTIMIZERS), selection_mode="multi", default=list(state.DEFAULT_OPTIMIZERS),
-                              format_func=state.optimizer_title, key="gd_opts", bind="query-params") or []
+                              format_func=state.optimizer_title, key=keys.OPTS, bind="query-params") or []
             settings = {}
             if chosen:
                 for column, key in zip(st.columns(len(chosen)), chosen):
@@ -179,17 +179,17 @@ def _lesson() -> None:
             paths = state.paths(runs)
             map_params = landscape.point_params(start, (0.0, 0.0), box, prefix="dm_")
 
-            @st.fragment(run_every=0.3 if st.session_state.get("gd_play") else None)
+            @st.fragment(run_every=0.3 if st.session_state.get(keys.PLAY) else None)
             @page.guarded
             def watch() -> None:
                 """Watching it learn: reveal the paths step by step (play advances the slider)."""
                 stride = max(1, longest // 60)
-                if st.session_state.get("gd_play"):
-                    at = st.session_state.get("gd_upto", 0)
-                    st.session_state["gd_upto"] = min(longest, (at if at < longest else -stride) + stride)
+                if st.session_state.get(keys.PLAY):
+                    at = st.session_state.get(keys.UPTO, 0)
+                    st.session_state[keys.UPTO] = min(longest, (at if at < longest else -stride) + stride)
                 controls = st.columns([1, 4])
-                controls[0].toggle("Play", key="gd_play", help="Reveal the paths step by step, as on a projector.")
-                upto = state.step_slider("Show steps up to", steps, key="gd_upto", container=controls[1])
+                controls[0].toggle("Play", key=keys.PLAY, help="Reveal the paths step by step, as on a projector.")
+                upto = state.step_slider("Show steps up to", steps, key=keys.UPTO, container=controls[1])
                 st.progress(min(upto, longest) / max(longest, 1), text=f"step {min(upto, longest)} of {longest}")
                 chart, loss = st.columns([1.2, 1])
                 render.show(
@@ -207,8 +207,8 @@ def _lesson() -> None:
                 )
                 if not positive:
                     loss.caption("Some losses are ≤ 0, which a log scale cannot show: a symmetric log scale is used.")
-                if st.session_state.get("gd_play") and upto >= longest:
-                    st.session_state["gd_play"] = False
+                if st.session_state.get(keys.PLAY) and upto >= longest:
+                    st.session_state[keys.PLAY] = False
                     st.rerun(scope="app")
 
             watch()
@@ -221,16 +221,16 @@ def _lesson() -> None:
     def _line_learning() -> None:
         """Linear regression by descent; its controls redraw only this tab."""
         controls = st.columns(6)
-        seed = controls[0].number_input("Data seed", key="gd_seed", value=0, min_value=0, max_value=10_000, step=1,
+        seed = controls[0].number_input("Data seed", key=keys.SEED, value=0, min_value=0, max_value=10_000, step=1,
                                         bind="query-params")
-        noise = controls[1].select_slider("Noise", landscape.NOISES, value=1.0, key="gd_noise", bind="query-params")
+        noise = controls[1].select_slider("Noise", landscape.NOISES, value=1.0, key=keys.NOISE, bind="query-params")
         lr_line = controls[2].select_slider("Learning rate", (0.0005, 0.001, 0.002, 0.005, 0.01, 0.02), value=0.005,
-                                            key="gd_lr_line", bind="query-params", format_func=lambda v: f"{v:g}")
-        line_steps = controls[3].select_slider("Steps", (50, 100, 200, 500, 1000), value=200, key="gd_line_steps",
+                                            key=keys.LR_LINE, bind="query-params", format_func=lambda v: f"{v:g}")
+        line_steps = controls[3].select_slider("Steps", (50, 100, 200, 500, 1000), value=200, key=keys.LINE_STEPS,
                                                bind="query-params")
-        batch = controls[4].select_slider("Mini-batch size", state.BATCHES, value=3, key="gd_batch", bind="query-params",
+        batch = controls[4].select_slider("Mini-batch size", state.BATCHES, value=3, key=keys.BATCH, bind="query-params",
                                           help="How many of the 12 points each step's gradient sees (12 = full batch).")
-        batch_seed = controls[5].number_input("Shuffle seed", key="gd_bseed", value=1, min_value=0, max_value=10_000,
+        batch_seed = controls[5].number_input("Shuffle seed", key=keys.BSEED, value=1, min_value=0, max_value=10_000,
                                               step=1, bind="query-params")
         sse_source, sse_box = landscape.sse_source_and_box(seed, noise)
         start = (sse_box[0][0] + 0.5, sse_box[1][1] - 0.5)
@@ -238,7 +238,7 @@ def _lesson() -> None:
         runs = {"full batch (12 points)": full}
         if batch < 12:
             runs[f"mini-batch of {batch}"] = state.fit(seed, noise, start, lr_line, line_steps, batch, batch_seed)
-        upto = state.step_slider("Show steps up to", line_steps, key="gd_line_upto")
+        upto = state.step_slider("Show steps up to", line_steps, key=keys.LINE_UPTO)
         shown = list(runs.values())[-1]
         m, c = shown.points[min(upto, shown.steps)]
         st.markdown(

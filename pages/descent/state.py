@@ -20,6 +20,7 @@ from core.expressions import parse_expression
 from core.optimizers import OPTIMIZERS
 from ui import landscape, render
 from ui.controls import STEP_SIZES, format_step
+from pages.descent import keys
 
 SQUARE = "x^2"  # the course's loop
 MAX_PATH_POINTS = 700  # per map: with the contour data, a chart stays under 2,000 rows
@@ -216,9 +217,9 @@ def torch_loop(optimizers: dict[str, tuple[float, dict]], start, text: str = "(1
 
 def move_start_to_catalogue() -> None:
     """on_change of the landscape: start where the catalogue suggests."""
-    entry = landscape.CATALOGUE.get(st.session_state.get("gd_land"))
+    entry = landscape.CATALOGUE.get(st.session_state.get(keys.LAND))
     if entry is not None:
-        st.session_state["gd_sx"], st.session_state["gd_sy"] = (float(v) for v in entry.start)
+        st.session_state[keys.SX], st.session_state[keys.SY] = (float(v) for v in entry.start)
 
 
 def landscape_sentence(choice: str) -> str:

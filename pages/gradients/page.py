@@ -6,7 +6,7 @@ import streamlit as st
 
 from core import gradients
 from core.expressions import parse_expression, symbol
-from pages.gradients import charts, state
+from pages.gradients import charts, keys, state
 from ui import landscape, page, predict, render
 from ui.controls import format_step, step_size_slider
 from ui.function_input import function_input
@@ -28,19 +28,19 @@ def _lesson() -> None:
     with st.container(border=True):
         left, middle_x, middle_y, right = st.columns([2.4, 0.9, 0.9, 2])
         choice = left.selectbox(
-            "Function", landscape.CHOICES, format_func=landscape.choice_title, key="g_land", bind="query-params",
+            "Function", landscape.CHOICES, format_func=landscape.choice_title, key=keys.LAND, bind="query-params",
             on_change=state.move_point_to_start, help="A named landscape from the course, or type your own in x and y.",
         )
         text, radius = None, None
         if choice == landscape.TYPED:
-            text, analysis = function_input("f(x, y)", key="g_f", default="3x^2 + 2y", variables=landscape.XY, container=left)
+            text, analysis = function_input("f(x, y)", key=keys.F, default="3x^2 + 2y", variables=landscape.XY, container=left)
             if analysis is None:  # not even the default could be analysed in time (a cold or overloaded server)
                 st.error("The function could not be analysed just now; reload the page in a moment.")
                 st.stop()
-            radius = right.select_slider("Box: x and y from −r to r", landscape.RADII, value=3.0, key="g_r", bind="query-params")
-        x0 = middle_x.number_input("x₀", key="g_x0", value=state.DEFAULT_POINT[0], min_value=-1e6, max_value=1e6, step=0.1,
+            radius = right.select_slider("Box: x and y from −r to r", landscape.RADII, value=3.0, key=keys.R, bind="query-params")
+        x0 = middle_x.number_input("x₀", key=keys.X0, value=state.DEFAULT_POINT[0], min_value=-1e6, max_value=1e6, step=0.1,
                                  bind="query-params")
-        y0 = middle_y.number_input("y₀", key="g_y0", value=state.DEFAULT_POINT[1], min_value=-1e6, max_value=1e6, step=0.1,
+        y0 = middle_y.number_input("y₀", key=keys.Y0, value=state.DEFAULT_POINT[1], min_value=-1e6, max_value=1e6, step=0.1,
                                  bind="query-params")
 
     source, box = landscape.source_and_box(choice, text, radius)
@@ -65,7 +65,7 @@ def _lesson() -> None:
     def _numeric() -> None:
         """The numeric partials beside their own h: moving h redraws only these."""
         control, note = st.columns([2, 3], vertical_alignment="bottom")
-        h = step_size_slider("Step size h of the numeric partials", key="g_h", default=1e-4, container=control)
+        h = step_size_slider("Step size h of the numeric partials", key=keys.H, default=1e-4, container=control)
         note.caption(f"Central differences (f(… + h …) − f(… − h …)) / 2h with h = {format_step(h)}, one coordinate at a "
                      "time, every operation rounded to the precision named.")
         estimates = {dtype: state.numeric_gradient(source, point, h, dtype) for dtype in state.NUMERIC_DTYPES}
@@ -87,7 +87,7 @@ def _lesson() -> None:
 
     predict.ask(
         predict.Question(
-            key="g_q1",
+            key=keys.Q1,
             prompt="f = 3x² + 2y at (1, 1): which way is steepest uphill?",
             choices=("Straight along +x (x has the x² term)", "Straight along +y", "Between them, about 18° above +x",
                      "Along the contour line through the point"),
@@ -98,7 +98,7 @@ def _lesson() -> None:
 
     tab_map, tab_slices, tab_steepest, tab_linear, tab_many = st.tabs(
         ["Contour map", "A partial is a slice", "Steepest ascent", "The linear model", "Many weights"],
-        key="g_tab", on_change="rerun", bind="query-params",
+        key=keys.TAB, on_change="rerun", bind="query-params",
     )
 
     if tab_map.open:
@@ -143,12 +143,12 @@ def _lesson() -> None:
     def _linear_model() -> None:
         """The linear model's own data and line; its controls redraw only this tab."""
         controls = st.columns(4)
-        seed = controls[0].number_input("Data seed", key="g_seed", value=0, min_value=0, max_value=10_000, step=1,
+        seed = controls[0].number_input("Data seed", key=keys.SEED, value=0, min_value=0, max_value=10_000, step=1,
                                         bind="query-params")
-        noise = controls[1].select_slider("Noise", landscape.NOISES, value=1.0, key="g_noise", bind="query-params")
-        m = controls[2].number_input("Slope m", key="g_m", value=0.0, min_value=-1e3, max_value=1e3, step=0.1,
+        noise = controls[1].select_slider("Noise", landscape.NOISES, value=1.0, key=keys.NOISE, bind="query-params")
+        m = controls[2].number_input("Slope m", key=keys.M, value=0.0, min_value=-1e3, max_value=1e3, step=0.1,
                                      bind="query-params")
-        c = controls[3].number_input("Intercept c", key="g_c", value=0.0, min_value=-1e3, max_value=1e3, step=0.1,
+        c = controls[3].number_input("Intercept c", key=keys.C, value=0.0, min_value=-1e3, max_value=1e3, step=0.1,
                                      bind="query-params")
         sse_source, sse_box = landscape.sse_source_and_box(seed, noise)
         sse = landscape.surface(sse_source)
@@ -181,7 +181,7 @@ def _lesson() -> None:
     @page.tab_fragment(tab_many)
     def _many_weights() -> None:
         """A loss of up to six weights; its inputs redraw only this tab."""
-        many_text, many = function_input("Loss of up to six weights w1 … w6", key="g_many", default=state.MANY_DEFAULT,
+        many_text, many = function_input("Loss of up to six weights w1 … w6", key=keys.MANY, default=state.MANY_DEFAULT,
                                          variables=state.WEIGHTS, container=st)
         if many is None:
             st.error("The loss could not be analysed just now; reload the page in a moment.")

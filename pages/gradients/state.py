@@ -20,6 +20,7 @@ from core import gradients
 from core.expressions import symbol
 from ui import numbers, slopes, symbolic
 from ui.landscape import CATALOGUE, XY, Surface, best_line, surface
+from pages.gradients import keys
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
@@ -87,9 +88,9 @@ def choice_text(choice: str) -> str:
 
 def move_point_to_start() -> None:
     """on_change of the function choice: put the point where the catalogue suggests starting."""
-    landscape = CATALOGUE.get(st.session_state.get("g_land"))
+    landscape = CATALOGUE.get(st.session_state.get(keys.LAND))
     if landscape is not None:
-        st.session_state["g_x0"], st.session_state["g_y0"] = (float(v) for v in landscape.start)
+        st.session_state[keys.X0], st.session_state[keys.Y0] = (float(v) for v in landscape.start)
 
 
 def _n(value: float) -> str:

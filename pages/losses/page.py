@@ -4,7 +4,7 @@ import streamlit as st
 
 from core import losses
 from core.losses import LOSSES
-from pages.losses import charts, state
+from pages.losses import charts, keys, state
 from ui import page, predict, render
 from ui.controls import preset_button, segmented
 from ui.show_code import show_code
@@ -30,7 +30,7 @@ def _lesson() -> None:
 
     predict.ask(
         predict.Question(
-            key="l_q1",
+            key=keys.Q1,
             prompt="The picture is a cat, and the model says P(cat) = 0.1. Is the cross-entropy loss high or low?",
             choices=("Low, about 0.1", "About 0.9 (one minus the probability)", "High, about 2.30", "Infinite"),
             answer=2,
@@ -40,7 +40,7 @@ def _lesson() -> None:
 
     tab_gallery, tab_data, tab_outliers, tab_class, tab_precision = st.tabs(
         ["Gallery", "Your data", "Outliers", "Classification", "Precision"],
-        key="l_tab",
+        key=keys.TAB,
         on_change="rerun",
         bind="query-params",
     )
@@ -51,15 +51,15 @@ def _lesson() -> None:
         left, middle, right = st.columns([2, 1.2, 1.2])
         chosen = left.multiselect(
             "Losses (one or two)", list(LOSSES), default=["mse", "mae"], max_selections=2,
-            format_func=lambda n: LOSSES[n].title, key="l_gallery", bind="query-params",
+            format_func=lambda n: LOSSES[n].title, key=keys.GALLERY, bind="query-params",
         )
         target = middle.number_input("Regression target y", value=3.0, min_value=-100.0, max_value=100.0, step=0.5,
-                                     key="l_target", bind="query-params")
-        side = segmented(right, "Label (classification)", ["positive", "negative"], default="positive", key="l_side",
+                                     key=keys.TARGET, bind="query-params")
+        side = segmented(right, "Label (classification)", ["positive", "negative"], default="positive", key=keys.SIDE,
                          help="y = 1 for cross-entropy, +1 for hinge; negative is 0 or −1")
         delta = 1.0
         if "huber" in chosen:
-            delta = left.slider("Huber δ", 0.25, 3.0, 1.0, 0.25, key="l_delta", bind="query-params")
+            delta = left.slider("Huber δ", 0.25, 3.0, 1.0, 0.25, key=keys.DELTA, bind="query-params")
         if not chosen:
             st.info("Pick one or two losses above to see their formulas and curves.")
         plots, formulas = st.columns([3, 2])
@@ -90,10 +90,10 @@ def _lesson() -> None:
 
     with tab_data:
         left, right = st.columns([1, 1])
-        name = segmented(left, "Loss", list(state.TABLE_LOSSES), default="mse", format_func=state.SHORT.get, key="l_data_loss")
+        name = segmented(left, "Loss", list(state.TABLE_LOSSES), default="mse", format_func=state.SHORT.get, key=keys.DATA_LOSS)
         example = segmented(
             right, "Start from", list(state.EXAMPLES), default="regression",
-            format_func=lambda k: state.EXAMPLES[k].title, key="l_example",
+            format_func=lambda k: state.EXAMPLES[k].title, key=keys.EXAMPLE,
             help="Each starting table keeps your edits while you work on it.",
         )
         data_delta = 1.0  # torch.nn.HuberLoss's default
@@ -123,7 +123,7 @@ def _lesson() -> None:
         if example != state.example_for(name):
             st.info(f"{LOSSES[name].title} expects {LOSSES[name].prediction} and {LOSSES[name].target}.")
             preset_button(f"Start from the {state.EXAMPLES[state.example_for(name)].title.lower()}",
-                          {"l_example": state.example_for(name)}, key="l_fit_example")
+                          {keys.EXAMPLE: state.example_for(name)}, key=keys.FIT_EXAMPLE)
         st.caption("ℓᵢ: each row's loss. ∂ℓᵢ/∂ŷᵢ: its gradient. Pull ∂L/∂ŷᵢ = ∂ℓᵢ/∂ŷᵢ ÷ N, the gradient of the mean: "
                    "what PyTorch puts in pred.grad. Add rows in the empty row at the bottom of the table.")
 
@@ -131,9 +131,9 @@ def _lesson() -> None:
     def _outliers() -> None:
         """The outlier's controls redraw only this tab."""
         left, right = st.columns([1, 2])
-        with_outlier = left.toggle("Add one outlier", value=True, key="l_outlier", bind="query-params")
+        with_outlier = left.toggle("Add one outlier", value=True, key=keys.OUTLIER, bind="query-params")
         miss = right.select_slider("How far the outlier misses (ŷ − y)", options=[1.0, 2.0, 5.0, 10.0, 20.0, 50.0],
-                                   value=10.0, key="l_miss", bind="query-params")
+                                   value=10.0, key=keys.MISS, bind="query-params")
         totals, pulls = state.outlier_comparison(miss, with_outlier)
         st.markdown("The course's three samples" + (f", plus one that misses by {miss:g}:" if with_outlier else ":"))
         for column, row in zip(st.columns(len(totals)), totals.itertuples()):
@@ -152,7 +152,7 @@ def _lesson() -> None:
 
         predict.ask(
             predict.Question(
-                key="l_q2",
+                key=keys.Q2,
                 prompt="One prediction misses by 10. Which loss pulls hardest on that outlier?",
                 choices=("MSE", "MAE", "Huber", "All three pull the same"),
                 answer=0,
@@ -171,7 +171,7 @@ def _lesson() -> None:
         """Is it a cat? The probability slider redraws only its loss."""
         st.subheader("Is it a cat?")
         left, right = st.columns([2, 1])
-        p_cat = left.slider("The model's P(cat) for a picture of a cat", 0.0, 1.0, 0.8, 0.01, key="l_pcat",
+        p_cat = left.slider("The model's P(cat) for a picture of a cat", 0.0, 1.0, 0.8, 0.01, key=keys.PCAT,
                             bind="query-params")
         right.metric("Loss −log P(cat)", state.fmt(state.cat_loss(p_cat)))
         st.markdown(
@@ -191,7 +191,7 @@ def _lesson() -> None:
                                 key=f"l_logit_{c}", bind="query-params")
             for column, c, v in zip(columns, state.CLASSES, (2.0, 1.0, 0.1))
         )
-        truth = segmented(columns[3], "True class", list(state.CLASSES), default="cat", key="l_truth")
+        truth = segmented(columns[3], "True class", list(state.CLASSES), default="cat", key=keys.TRUTH)
         softmax, ce = state.softmax_table(logits, state.CLASSES.index(truth))
         left, right = st.columns([2, 1])
         left.dataframe(softmax, hide_index=True)
@@ -203,7 +203,7 @@ def _lesson() -> None:
     def _sigmoid() -> None:
         """Cross-entropy against squared error on a sigmoid: the logit redraws only these."""
         st.subheader("Why classifiers use cross-entropy")
-        z = st.slider("The model's logit z for a cat (p = sigmoid(z))", -8.0, 8.0, -6.0, 0.5, key="l_z",
+        z = st.slider("The model's logit z for a cat (p = sigmoid(z))", -8.0, 8.0, -6.0, 0.5, key=keys.Z,
                       bind="query-params")
         at = state.sigmoid_point(z)
         columns = st.columns(3)
@@ -229,7 +229,7 @@ def _lesson() -> None:
     @page.tab_fragment(tab_precision)
     def _precision() -> None:
         """The precision choice redraws only this tab."""
-        dtype = segmented(st, "Precision", ["float32", "float16", "bfloat16", "float64"], default="float32", key="l_dtype")
+        dtype = segmented(st, "Precision", ["float32", "float16", "bfloat16", "float64"], default="float32", key=keys.DTYPE)
         cases = state.precision_table(dtype)
         for row in cases.itertuples():
             box = st.success if row.naive_ok else st.error
