@@ -49,7 +49,9 @@ def slider_response_ms(browser, url: str, label: str | None = None) -> list[floa
     context.add_init_script(INSTRUMENT)
     tab = context.new_page()
     tab.goto(url)
-    tab.wait_for_selector("h1, input[type='range']", state="attached", timeout=30_000)  # the one-slider app has no title
+    tab.wait_for_selector(
+        "h1, input[type='range']", state="attached", timeout=30_000
+    )  # the one-slider app has no title
     wait_idle(tab)
     handle = tab.get_by_role("slider")
     # The slider's accessible name repeats its label (aria-labelledby), so match aria-label itself.
@@ -86,7 +88,9 @@ def run() -> bool:
         app_process, app_url = start_server()
         try:
             slider_response_ms(browser, floor_url)  # the browser's own first start
-            print(f"{'page':14} {'slider':48} {'median':>7} {'floor':>6} {'over':>6}  budget +{BUDGET_OVER_FLOOR_MS} ms")
+            print(
+                f"{'page':14} {'slider':48} {'median':>7} {'floor':>6} {'over':>6}  budget +{BUDGET_OVER_FLOOR_MS} ms"
+            )
             for page, query, label in SLIDERS:
                 floor = statistics.median(slider_response_ms(browser, floor_url))
                 times = slider_response_ms(browser, f"{app_url}/{page}{query}", label)
@@ -97,8 +101,10 @@ def run() -> bool:
                 median = statistics.median(times)
                 passed = median <= floor + BUDGET_OVER_FLOOR_MS
                 ok &= passed
-                print(f"{page:14} {label:48} {median:5.0f} ms {floor:4.0f} ms {median - floor:+5.0f} ms  "
-                      f"{'ok' if passed else 'OVER'}")
+                print(
+                    f"{page:14} {label:48} {median:5.0f} ms {floor:4.0f} ms {median - floor:+5.0f} ms  "
+                    f"{'ok' if passed else 'OVER'}"
+                )
         finally:
             for process in (floor_process, app_process):
                 process.terminate()

@@ -38,8 +38,10 @@ def core() -> bool:
     first = once()
     warm = statistics.median(once() for _ in range(9))
     ok = warm < BUDGET_MS
-    print(f"descend: {STEPS} Adam steps on Rosenbrock, exact gradient: first call {first:.1f} ms, "
-          f"warm median {warm:.1f} ms (budget {BUDGET_MS:.0f} ms) {'ok' if ok else 'OVER'}")
+    print(
+        f"descend: {STEPS} Adam steps on Rosenbrock, exact gradient: first call {first:.1f} ms, "
+        f"warm median {warm:.1f} ms (budget {BUDGET_MS:.0f} ms) {'ok' if ok else 'OVER'}"
+    )
     return ok
 
 

@@ -76,7 +76,9 @@ def rerun() -> list[tuple[str, float, float, bool]]:
         median = statistics.median(times)
         p90 = statistics.quantiles(times, n=10)[-1]
         ok = median <= scenario.budget_ms
-        print(f"{scenario.page:32} {median:10.1f} {p90:8.1f} {median / floor:8.1f} {scenario.budget_ms:7.0f} {'ok' if ok else 'OVER'}")
+        print(
+            f"{scenario.page:32} {median:10.1f} {p90:8.1f} {median / floor:8.1f} {scenario.budget_ms:7.0f} {'ok' if ok else 'OVER'}"
+        )
         results.append((scenario.page, median, p90, ok))
     return results
 
@@ -105,7 +107,9 @@ def payload() -> bool:
             worst = max([worst, *_chart_rows(at)])
         passed = worst <= MAX_CHART_ROWS
         ok &= passed
-        print(f"{scenario.page:32} most rows in one chart: {worst:5d} (budget {MAX_CHART_ROWS}) {'ok' if passed else 'OVER'}")
+        print(
+            f"{scenario.page:32} most rows in one chart: {worst:5d} (budget {MAX_CHART_ROWS}) {'ok' if passed else 'OVER'}"
+        )
     return ok
 
 
@@ -128,8 +132,10 @@ def hostile() -> bool:
         if elapsed > worst:
             worst, worst_text = elapsed, text
     passed = worst < HOSTILE_BUDGET_S
-    print(f"hostile inputs: {len(texts)}, slowest answer {worst * 1000:.1f} ms for {worst_text[:40]!r} "
-          f"(budget {HOSTILE_BUDGET_S * 1000:.0f} ms) {'ok' if passed else 'OVER'}")
+    print(
+        f"hostile inputs: {len(texts)}, slowest answer {worst * 1000:.1f} ms for {worst_text[:40]!r} "
+        f"(budget {HOSTILE_BUDGET_S * 1000:.0f} ms) {'ok' if passed else 'OVER'}"
+    )
     return passed
 
 

@@ -34,7 +34,11 @@ def _step_or_depth(at, i):
 def _edit_cell(at, i):
     # Loss functions page: type into the first prediction cell (one value is not a number).
     cell = ["2.0", "2.5", "abc", "3.5"][i % 4]
-    at.session_state["l_rows_regression"] = {"edited_rows": {0: {"prediction": cell}}, "added_rows": [], "deleted_rows": []}
+    at.session_state["l_rows_regression"] = {
+        "edited_rows": {0: {"prediction": cell}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
 
 
 def _move_point(at, i):
@@ -63,8 +67,11 @@ SCENARIOS: list[Scenario] = [
         budget_ms=80,  # issue 4
         move=_step_or_depth,
         states=(
-            {"c_tab": "Vanishing and exploding gradients", "c_layers": "50",
-             "c_scales": ["0.25", "0.5", "1", "1.5", "2", "4"]},
+            {
+                "c_tab": "Vanishing and exploding gradients",
+                "c_layers": "50",
+                "c_scales": ["0.25", "0.5", "1", "1.5", "2", "4"],
+            },
             {"c_tab": "Gradient check", "c_depth": "6"},
         ),
     ),
@@ -96,8 +103,11 @@ SCENARIOS: list[Scenario] = [
         move=_watch_steps,
         query={"gd_tab": "Two weights: optimizers"},
         states=(
-            {"gd_tab": "Two weights: optimizers", "gd_opts": ["gd", "momentum", "nesterov", "rmsprop", "adam"],
-             "gd_steps": "5000"},
+            {
+                "gd_tab": "Two weights: optimizers",
+                "gd_opts": ["gd", "momentum", "nesterov", "rmsprop", "adam"],
+                "gd_steps": "5000",
+            },
             {"gd_tab": "Two weights: optimizers", "gd_land": "Rosenbrock's banana"},
             {"gd_tab": "One weight", "gd_lr1": "1.1", "gd_epochs": "100"},
             {"gd_tab": "The loop that dies", "gd_dtypes": ["float64", "float32", "float16", "bfloat16"]},

@@ -130,9 +130,7 @@ def _wrapped(expr: sympy.Expr) -> str:
     return rf"\left({text}\right)" if expr.is_Add else text
 
 
-def chain_rule(
-    outer: sympy.Expr, inner: sympy.Expr, outer_variable: str = "u", variable: str = "x"
-) -> ChainRule:
+def chain_rule(outer: sympy.Expr, inner: sympy.Expr, outer_variable: str = "u", variable: str = "x") -> ChainRule:
     """The chain-rule steps for f(u) = `outer` composed with u = g(x) = `inner`.
 
     >>> chain_rule(symbol("u") ** 2, 2 * symbol("x") + 3).product
@@ -163,10 +161,7 @@ def _symbol_in(expr: sympy.Expr, name: str) -> sympy.Symbol:
     """The symbol called `name` in `expr` (any assumptions), else the real one."""
     others = {s.name for s in expr.free_symbols} - {name}
     if others:
-        raise ValueError(
-            f"{expr} may only use the variable {name}, but it also uses "
-            f"{', '.join(sorted(others))}"
-        )
+        raise ValueError(f"{expr} may only use the variable {name}, but it also uses {', '.join(sorted(others))}")
     return next(iter(expr.free_symbols), symbol(name))
 
 
@@ -213,8 +208,10 @@ class Graph:
     dtype: np.dtype
 
     def __repr__(self) -> str:
-        return (f"Graph({len(self.nodes)} nodes, output {sympy.sstr(self.output.expr)} = "
-                f"{self.value}, gradient {self.gradient} in {self.dtype})")
+        return (
+            f"Graph({len(self.nodes)} nodes, output {sympy.sstr(self.output.expr)} = "
+            f"{self.value}, gradient {self.gradient} in {self.dtype})"
+        )
 
     @property
     def output(self) -> Node:
@@ -411,7 +408,7 @@ def _add(args, t):
 
 def _mul(args, t):
     # The product of the others, not value / a_i: an input may be 0.
-    others = tuple(_reduce(operator.mul, args[:i] + args[i + 1:]) for i in range(len(args)))
+    others = tuple(_reduce(operator.mul, args[:i] + args[i + 1 :]) for i in range(len(args)))
     return _reduce(operator.mul, args), others
 
 
@@ -428,12 +425,12 @@ def _max(args, t):
     For ReLU = max(0, z) that is 1 for z > 0, 0 for z < 0 and 1/2 at z = 0,
     as sympy's derivative and PyTorch's torch.maximum; torch.relu uses 0 there.
     """
-    others = [_reduce(np.maximum, args[:i] + args[i + 1:]) for i in range(len(args))]
+    others = [_reduce(np.maximum, args[:i] + args[i + 1 :]) for i in range(len(args))]
     return _reduce(np.maximum, args), tuple(np.heaviside(a - o, t(0.5)) for a, o in zip(args, others))
 
 
 def _min(args, t):
-    others = [_reduce(np.minimum, args[:i] + args[i + 1:]) for i in range(len(args))]
+    others = [_reduce(np.minimum, args[:i] + args[i + 1 :]) for i in range(len(args))]
     return _reduce(np.minimum, args), tuple(np.heaviside(o - a, t(0.5)) for a, o in zip(args, others))
 
 
@@ -611,11 +608,15 @@ def gradient_flow(
                 a = f(z)
                 local[k] = w * df(z, a)
             reaching = np.abs(np.cumprod(local[::-1], axis=0)[::-1])
-            frames.append(pd.DataFrame({
-                "layer": np.repeat(np.arange(1, layers + 1), w.size),
-                "factors": np.repeat(np.arange(layers, 0, -1), w.size),
-                "activation": name,
-                "weight_scale": np.tile(w, layers),
-                "gradient": reaching.ravel(),
-            }))
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "layer": np.repeat(np.arange(1, layers + 1), w.size),
+                        "factors": np.repeat(np.arange(layers, 0, -1), w.size),
+                        "activation": name,
+                        "weight_scale": np.tile(w, layers),
+                        "gradient": reaching.ravel(),
+                    }
+                )
+            )
     return pd.concat(frames, ignore_index=True)

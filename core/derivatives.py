@@ -100,10 +100,7 @@ def _check_method(method: str, dtype: str) -> None:
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
     if method == "complex-step" and dtype not in COMPLEX_DTYPES:
-        raise ValueError(
-            f"the complex-step method needs a complex type, and {dtype} has none; "
-            "use float64 or float32"
-        )
+        raise ValueError(f"the complex-step method needs a complex type, and {dtype} has none; use float64 or float32")
 
 
 def finite_difference(
@@ -193,9 +190,9 @@ def error_sweep(
         for method in methods:
             if not runs(expr, method, dtype):
                 continue
-            estimate = finite_difference(
-                expr, x, steps, method=method, dtype=dtype, variable=variable
-            ).astype(np.float64)
+            estimate = finite_difference(expr, x, steps, method=method, dtype=dtype, variable=variable).astype(
+                np.float64
+            )
             with np.errstate(all="ignore"):
                 error = np.abs(estimate - exact)
             frames.append(
@@ -276,7 +273,9 @@ def error_model(
     return ErrorModel(method, dtype, float(finfo(dtype).eps), f, curvature)
 
 
-def best_h(expr: sympy.Expr, x: float, *, method: str = "forward", dtype: str = "float64", variable: str = "x") -> float | None:
+def best_h(
+    expr: sympy.Expr, x: float, *, method: str = "forward", dtype: str = "float64", variable: str = "x"
+) -> float | None:
     """The step that minimises truncation plus round-off error (None if none does)."""
     return error_model(expr, x, method=method, dtype=dtype, variable=variable).best_h
 
@@ -357,11 +356,10 @@ def estimates_table(
         estimate = float(finite_difference(expr, x, h, method=method, dtype=dtype, variable=variable))
         with np.errstate(all="ignore"):
             error = abs(estimate - exact)
-        rows.append({"dtype": dtype, "estimate": estimate, "error": error,
-                     "outcome": _outcomes(np.array([estimate]), exact)[0]})
+        rows.append(
+            {"dtype": dtype, "estimate": estimate, "error": error, "outcome": _outcomes(np.array([estimate]), exact)[0]}
+        )
     return pd.DataFrame(rows)
-
-
 
 
 @dataclass(frozen=True)
@@ -509,10 +507,18 @@ def model_table(models: Iterable[ErrorModel], h: np.ndarray | None = None) -> tu
         for model in models:
             total = model.total(steps)
             keep = np.isfinite(total) & (total > 0)
-            curves.append(pd.DataFrame({"dtype": model.dtype, "method": model.method, "h": steps[keep], "model": total[keep]}))
+            curves.append(
+                pd.DataFrame({"dtype": model.dtype, "method": model.method, "h": steps[keep], "model": total[keep]})
+            )
             if model.best_h is not None and np.isfinite(model.best_h):
-                best.append({"dtype": model.dtype, "method": model.method, "h": model.best_h,
-                             "model": float(model.total(model.best_h))})
+                best.append(
+                    {
+                        "dtype": model.dtype,
+                        "method": model.method,
+                        "h": model.best_h,
+                        "model": float(model.total(model.best_h)),
+                    }
+                )
     curve_frame = pd.concat(curves, ignore_index=True) if curves else pd.DataFrame(columns=columns)
     return curve_frame, pd.DataFrame(best, columns=columns)
 
@@ -596,7 +602,7 @@ def _switches(expr: sympy.Expr) -> list[sympy.Expr]:
         found.append(atom.args[0])
     for atom in expr.atoms(sympy.Max, sympy.Min):
         args = atom.args
-        found.extend(a - b for i, a in enumerate(args) for b in args[i + 1:])
+        found.extend(a - b for i, a in enumerate(args) for b in args[i + 1 :])
     return found
 
 
@@ -620,7 +626,7 @@ def _at(expr: sympy.Expr, x: sympy.Symbol, value: sympy.Float) -> sympy.Expr:
 
 
 def _classify(number: sympy.Expr) -> str:
-    """"real", "complex", "infinite" or "nan" for a number that sympy evaluated."""
+    """ "real", "complex", "infinite" or "nan" for a number that sympy evaluated."""
     if number.has(sympy.nan):
         return "nan"
     if number.has(sympy.zoo, sympy.oo, -sympy.oo) or number.has(sympy.DiracDelta):

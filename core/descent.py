@@ -284,27 +284,45 @@ def _divergence_story(points, losses, used, variables, dtype, gradient, h, limit
     weight_nan = np.isnan(points).any(axis=1)
     if too_big.any():
         j = int(np.argmax(too_big))
-        events.append((j, f"at step {j} the loss reached {_fmt(losses[j])}, past {limit:.3g}: each step overshoots "
-                          "the minimum and lands higher up the other side — the learning rate is too large"))
+        events.append(
+            (
+                j,
+                f"at step {j} the loss reached {_fmt(losses[j])}, past {limit:.3g}: each step overshoots "
+                "the minimum and lands higher up the other side — the learning rate is too large",
+            )
+        )
     if loss_inf.any():
         j = int(np.argmax(loss_inf))
         # Huge weights, or a huge loss the step before: the loss grew past the largest number. Otherwise f
         # itself is infinite at this ordinary point (log 0, 1/0).
         grew = np.abs(points[j]).max() > 1e100 or (j > 0 and abs(losses[j - 1]) > 1e100)
-        events.append((j, f"at step {j} the loss overflowed to {_fmt(losses[j])}: f at {_vector(points[j], variables)} "
-                          f"is beyond {dtype}'s largest number, {largest:.3g}" if grew else
-                          f"at step {j} the loss is {_fmt(losses[j])}: f is infinite at {_vector(points[j], variables)} "
-                          "(a pole, such as log 0 or 1/0)"))
+        events.append(
+            (
+                j,
+                f"at step {j} the loss overflowed to {_fmt(losses[j])}: f at {_vector(points[j], variables)} "
+                f"is beyond {dtype}'s largest number, {largest:.3g}"
+                if grew
+                else f"at step {j} the loss is {_fmt(losses[j])}: f is infinite at {_vector(points[j], variables)} "
+                "(a pole, such as log 0 or 1/0)",
+            )
+        )
     if loss_nan.any():
         j = int(np.argmax(loss_nan))
-        events.append((j, f"at step {j} the loss is NaN: f has no real value at {_vector(points[j], variables)} "
-                          "(for example a log or square root of a negative number)"))
+        events.append(
+            (
+                j,
+                f"at step {j} the loss is NaN: f has no real value at {_vector(points[j], variables)} "
+                "(for example a log or square root of a negative number)",
+            )
+        )
     if weight_inf.any():
         j = int(np.argmax(weight_inf))
         g = used[j - 1] if j > 0 else np.array([0.0])
-        cause = ("the gradient there is infinite (f has a kink or pole at that point), so the step is infinite"
-                 if np.isinf(g).any() and np.isfinite(points[j - 1]).all() else
-                 f"the update passed {dtype}'s largest number, {largest:.3g}")
+        cause = (
+            "the gradient there is infinite (f has a kink or pole at that point), so the step is infinite"
+            if np.isinf(g).any() and np.isfinite(points[j - 1]).all()
+            else f"the update passed {dtype}'s largest number, {largest:.3g}"
+        )
         events.append((j, f"at step {j} the weights became {_vector(points[j], variables)}: {cause}"))
     if weight_nan.any():
         j = int(np.argmax(weight_nan))
@@ -312,8 +330,10 @@ def _divergence_story(points, losses, used, variables, dtype, gradient, h, limit
         if j > 0 and not np.isfinite(points[j - 1]).all():
             why = "inf − inf is not a number, and NaN (not a number) stays NaN for ever"
         elif gradient != "exact" and h is not None and float(np.asarray(h, dtype=as_dtype(dtype))) == 0.0:
-            why = (f"h = {h:g} rounds to 0 in {dtype}, so the estimate is 0/0 = NaN, and w − lr·NaN is NaN "
-                   "(not a number) for ever")
+            why = (
+                f"h = {h:g} rounds to 0 in {dtype}, so the estimate is 0/0 = NaN, and w − lr·NaN is NaN "
+                "(not a number) for ever"
+            )
         elif np.isnan(g).any():
             why = "the gradient there is NaN (not a number): f or its slope has no value there"
         else:
@@ -335,14 +355,17 @@ def _finish(points, used, losses, true, *, variables, tol, limit, keep_after_div
     end = len(points)
     if first_conv is not None and (first_bad is None or first_conv < first_bad):
         status, step, end = "converged", first_conv, first_conv + 1
-        reason = (f"Converged at step {first_conv}: |∇f| = {norms[first_conv]:.2g}, below {tol:g}, at "
-                  f"{_vector(points[first_conv], variables)}.")
+        reason = (
+            f"Converged at step {first_conv}: |∇f| = {norms[first_conv]:.2g}, below {tol:g}, at "
+            f"{_vector(points[first_conv], variables)}."
+        )
     elif first_bad is not None:
         status, step = "diverged", first_bad
         if not keep_after_divergence:
             end = first_bad + 1
-        reason = _divergence_story(points[:end], losses[:end], used[:end], variables, meta["dtype"], meta["gradient"],
-                                   meta["h"], limit)
+        reason = _divergence_story(
+            points[:end], losses[:end], used[:end], variables, meta["dtype"], meta["gradient"], meta["h"], limit
+        )
     points, used, losses, true = points[:end], used[: end - 1], losses[:end], true[:end]
     k = len(points) - 1
     if status == "running" and k >= 1:
@@ -350,8 +373,9 @@ def _finish(points, used, losses, true, *, variables, tol, limit, keep_after_div
         trailing = k - (int(np.flatnonzero(~unchanged)[-1]) + 1) if (~unchanged).any() else k
         if trailing >= min(PATIENCE, k) and norms[k - trailing] == 0:
             status, step = "converged", k - trailing  # resting where the ground is exactly flat: not a stall
-            reason = (f"Converged: the weights rest at {_vector(points[step], variables)}, where the gradient is "
-                      "exactly 0.")
+            reason = (
+                f"Converged: the weights rest at {_vector(points[step], variables)}, where the gradient is exactly 0."
+            )
         elif trailing >= min(PATIENCE, k):
             s = k - trailing  # the last point that moved; step s + 1 did not
             status, step = "stalled", s + 1
@@ -360,20 +384,30 @@ def _finish(points, used, losses, true, *, variables, tol, limit, keep_after_div
             if meta["gradient"] == "exact":
                 why = ""
                 if np.any(np.abs(used[s]) > math.sqrt(float(finfo(meta["dtype"]).max))):
-                    why = (f" The gradient is so large that its square overflows {meta['dtype']}: an optimizer that "
-                           "divides by the running root mean square of g (RMSprop, Adam) then takes steps of 0.")
+                    why = (
+                        f" The gradient is so large that its square overflows {meta['dtype']}: an optimizer that "
+                        "divides by the running root mean square of g (RMSprop, Adam) then takes steps of 0."
+                    )
                 elif np.any(used[s] != 0):
-                    why = (f" Each step lr·g is below half the gap between neighbouring {meta['dtype']} numbers at these "
-                           "weights, so w − lr·g rounds back to w.")
-                reason = (f"Stalled at step {s + 1}: the exact {word} is {_vector(used[s], variables)}, but the weights "
-                          f"stopped changing at {_vector(points[s], variables)}.{why}")
+                    why = (
+                        f" Each step lr·g is below half the gap between neighbouring {meta['dtype']} numbers at these "
+                        "weights, so w − lr·g rounds back to w."
+                    )
+                reason = (
+                    f"Stalled at step {s + 1}: the exact {word} is {_vector(used[s], variables)}, but the weights "
+                    f"stopped changing at {_vector(points[s], variables)}.{why}"
+                )
             else:
-                reason = (f"Stalled at step {s + 1}: estimated {word} {_vector(used[s], variables)}, "
-                          f"true {word} {_vector(true[s], variables)}. The weights stopped "
-                          f"changing at {_vector(points[s], variables)} although the ground is not flat.")
+                reason = (
+                    f"Stalled at step {s + 1}: estimated {word} {_vector(used[s], variables)}, "
+                    f"true {word} {_vector(true[s], variables)}. The weights stopped "
+                    f"changing at {_vector(points[s], variables)} although the ground is not flat."
+                )
     if status == "running":
-        reason = (f"Still running after {k} steps: the loss is {_fmt(losses[-1])} and |∇f| = {_fmt(norms[end - 1])} "
-                  f"at {_vector(points[-1], variables)}.")
+        reason = (
+            f"Still running after {k} steps: the loss is {_fmt(losses[-1])} and |∇f| = {_fmt(norms[end - 1])} "
+            f"at {_vector(points[-1], variables)}."
+        )
     return Descent(tuple(variables), points, losses, used, true, status, step, reason, **meta)
 
 
@@ -439,7 +473,9 @@ def descend(
         fallback = _numpy_gradient(partials, variables, "float64")
         try:
             with np.errstate(all="ignore"):
-                agrees = np.array_equal(np.array(fast(*map(float, start)), dtype=float), fallback(np.array(start, float)))
+                agrees = np.array_equal(
+                    np.array(fast(*map(float, start)), dtype=float), fallback(np.array(start, float))
+                )
         except (ArithmeticError, ValueError, TypeError, NameError):
             agrees = False
         fast = fast if agrees else None
@@ -449,31 +485,55 @@ def descend(
             step = functools.partial(chosen.step, lr=float(lr), **{k: float(v) for k, v in settings.items()})
             points, used = _loop_floats(start, fast, fallback, step, steps, tol * tol, stop_on_inf, deadline)
         else:
-            step = functools.partial(chosen.step, lr=target.type(lr), **{k: target.type(v) for k, v in settings.items()})
-            estimate = (_numpy_gradient(partials, variables, dtype) if gradient == "exact"
-                        else _difference_gradient(expr, variables, gradient, h, dtype))
+            step = functools.partial(
+                chosen.step, lr=target.type(lr), **{k: target.type(v) for k, v in settings.items()}
+            )
+            estimate = (
+                _numpy_gradient(partials, variables, dtype)
+                if gradient == "exact"
+                else _difference_gradient(expr, variables, gradient, h, dtype)
+            )
             points, used = _loop_arrays(start, estimate, step, steps, dtype, stop_on_inf, deadline=deadline)
         columns = points.astype(target).T
         losses = np.asarray(_compiled(expr, variables, dtype)(*columns), dtype=np.float64).reshape(len(points))
-        true_points = np.column_stack([np.asarray(_compiled(p, variables, "float64")(*points.T), dtype=np.float64)
-                                       .reshape(len(points)) for p in partials])
+        true_points = np.column_stack(
+            [
+                np.asarray(_compiled(p, variables, "float64")(*points.T), dtype=np.float64).reshape(len(points))
+                for p in partials
+            ]
+        )
     start_loss = losses[0] if np.isfinite(losses[0]) else 0.0
     limit = math.inf if blowup is None else blowup * max(1.0, abs(float(start_loss)))
     meta = dict(optimizer=optimizer, lr=float(lr), hyper=settings, gradient=gradient, h=h, dtype=dtype)
-    run = _finish(points, used, losses, true_points, variables=variables, tol=tol, limit=limit,
-                  keep_after_divergence=blowup is None, meta=meta)
+    run = _finish(
+        points,
+        used,
+        losses,
+        true_points,
+        variables=variables,
+        tol=tol,
+        limit=limit,
+        keep_after_divergence=blowup is None,
+        meta=meta,
+    )
     if run.status == "running" and run.steps < steps:
-        return dataclasses.replace(run, cut_short=True, reason=(
-            f"Cut short after {run.steps} of {steps} steps (this function is slow to evaluate, and a run has "
-            f"{time_budget:g} s so that the page keeps answering): {run.reason.split(': ', 1)[1]}"))
+        return dataclasses.replace(
+            run,
+            cut_short=True,
+            reason=(
+                f"Cut short after {run.steps} of {steps} steps (this function is slow to evaluate, and a run has "
+                f"{time_budget:g} s so that the page keeps answering): {run.reason.split(': ', 1)[1]}"
+            ),
+        )
     if run.status != "converged":
         return run
     kind = critical_point(expr, variables, run.points[-1], partials)
     return dataclasses.replace(run, critical=kind, reason=_critical_reason(kind, run.reason))
 
 
-def critical_point(expr: sympy.Expr, variables: Sequence[str], point: Sequence[float],
-                   partials: Sequence[sympy.Expr] | None = None) -> str | None:
+def critical_point(
+    expr: sympy.Expr, variables: Sequence[str], point: Sequence[float], partials: Sequence[sympy.Expr] | None = None
+) -> str | None:
     """The second-order test at a point where the gradient is (about) zero.
 
     "minimum" if every eigenvalue of the Hessian is positive, "maximum" if every one is negative,
@@ -525,15 +585,23 @@ def _critical_reason(kind: str | None, reason: str) -> str:
     """The convergence sentence, saying what kind of flat ground the run stopped on."""
     verdicts = {
         "minimum": "The loss curves up in every direction there (the second-order test): a minimum.",
-        "maximum": ("But this is a maximum, not a minimum: the loss curves down in every direction, so the gradient "
-                    "is 0 only because the run sits exactly on the top; any nudge would roll away."),
-        "saddle": ("But this is a saddle point, not a minimum: the loss curves up in one direction and down in "
-                   "another. The gradient is 0, so plain descent stops; a nudge along the downhill direction escapes."),
-        "plateau": ("But this is not a minimum: the gradient is below the tolerance only because the loss is very "
-                    "flat here (a plateau, or a loss on a tiny scale); by the curvature, the flat point is still far "
-                    "away. Rescale the loss or raise the learning rate."),
-        "flat": ("The second-order test cannot tell what this is: the curvature is 0 in some direction, so it may be "
-                 "a minimum, a maximum or a saddle."),
+        "maximum": (
+            "But this is a maximum, not a minimum: the loss curves down in every direction, so the gradient "
+            "is 0 only because the run sits exactly on the top; any nudge would roll away."
+        ),
+        "saddle": (
+            "But this is a saddle point, not a minimum: the loss curves up in one direction and down in "
+            "another. The gradient is 0, so plain descent stops; a nudge along the downhill direction escapes."
+        ),
+        "plateau": (
+            "But this is not a minimum: the gradient is below the tolerance only because the loss is very "
+            "flat here (a plateau, or a loss on a tiny scale); by the curvature, the flat point is still far "
+            "away. Rescale the loss or raise the learning rate."
+        ),
+        "flat": (
+            "The second-order test cannot tell what this is: the curvature is 0 in some direction, so it may be "
+            "a minimum, a maximum or a saddle."
+        ),
         None: "The second derivatives have no value here (a kink), so the second-order test cannot be applied.",
     }
     return f"{reason} {verdicts[kind]}"
@@ -543,8 +611,17 @@ def _critical_reason(kind: str | None, reason: str) -> str:
 
 
 def fit_line(
-    xs, ys, start: Sequence[float], *, optimizer: str = "gd", lr: float = 0.01, steps: int = 100,
-    batch_size: int | None = None, seed: int = 0, tol: float = 1e-6, **hyper,
+    xs,
+    ys,
+    start: Sequence[float],
+    *,
+    optimizer: str = "gd",
+    lr: float = 0.01,
+    steps: int = 100,
+    batch_size: int | None = None,
+    seed: int = 0,
+    tol: float = 1e-6,
+    **hyper,
 ) -> Descent:
     """Fit y = m·x + c by descent on SSE(m, c) = Σ (m·xᵢ + c − yᵢ)², full-batch or mini-batch.
 
@@ -585,7 +662,14 @@ def fit_line(
         losses = np.sum(residuals * residuals, axis=1)
         true = np.column_stack([2.0 * np.sum(residuals * xs[None, :], axis=1), 2.0 * np.sum(residuals, axis=1)])
     limit = 1e12 * max(1.0, abs(float(losses[0])) if np.isfinite(losses[0]) else 1.0)
-    meta = dict(optimizer=optimizer, lr=float(lr), hyper={**settings, "batch_size": size, "seed": seed},
-                gradient="exact" if size == n else "mini-batch", h=None, dtype="float64")
-    return _finish(points, used, losses, true, variables=("m", "c"), tol=tol, limit=limit,
-                   keep_after_divergence=False, meta=meta)
+    meta = dict(
+        optimizer=optimizer,
+        lr=float(lr),
+        hyper={**settings, "batch_size": size, "seed": seed},
+        gradient="exact" if size == n else "mini-batch",
+        h=None,
+        dtype="float64",
+    )
+    return _finish(
+        points, used, losses, true, variables=("m", "c"), tol=tol, limit=limit, keep_after_divergence=False, meta=meta
+    )

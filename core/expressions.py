@@ -684,7 +684,9 @@ def _syntax_message(text: str, error: SyntaxError) -> str:
 
 def _same_level(inner: ast.operator, outer: ast.operator) -> bool:
     sums, products = (ast.Add, ast.Sub), (ast.Mult, ast.Div)
-    return (isinstance(inner, sums) and isinstance(outer, sums)) or (isinstance(inner, products) and isinstance(outer, products))
+    return (isinstance(inner, sums) and isinstance(outer, sums)) or (
+        isinstance(inner, products) and isinstance(outer, products)
+    )
 
 
 class _Builder:

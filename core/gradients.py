@@ -96,6 +96,7 @@ def numeric_gradient(
         step = np.asarray(h, dtype=target)
         partials = []
         for i in range(len(variables)):
+
             def moved(offset):
                 values = [np.broadcast_to(v, step.shape).astype(work) for v in stored]
                 values[i] = stored[i].astype(work) + offset
@@ -137,7 +138,9 @@ def square_box(box: Box) -> Box:
     return (cx - half, cx + half), (cy - half, cy + half)
 
 
-def grid(expr: sympy.Expr, variables: Sequence[str], box: Box, n: int = 41) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def grid(
+    expr: sympy.Expr, variables: Sequence[str], box: Box, n: int = 41
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """f on an n-by-n grid over `box`: (xs, ys, Z) with Z[j, i] = f(xs[i], ys[j]).
 
     Wherever f is not a finite real number (log or sqrt of a negative number,
@@ -198,16 +201,25 @@ def contour_segments(xs: np.ndarray, ys: np.ndarray, Z: np.ndarray, levels: Sequ
             py = np.stack([np.broadcast_to(c[2], z00.shape) for c in crossings])
             count = hits.sum(axis=0)
             order = np.argsort(~hits, axis=0, kind="stable")  # each cell's crossed edges first, in edge order
-            ends = [(np.take_along_axis(px, order[k][None], 0)[0], np.take_along_axis(py, order[k][None], 0)[0])
-                    for k in range(4)]
+            ends = [
+                (np.take_along_axis(px, order[k][None], 0)[0], np.take_along_axis(py, order[k][None], 0)[0])
+                for k in range(4)
+            ]
             # Two crossings make one segment; four (a saddle cell) make two.
             for (a, b), needed in (((0, 1), 2), ((2, 3), 4)):
                 use = count >= needed
                 if use.any():
-                    frames.append(pd.DataFrame({
-                        "level": float(level),
-                        "x": ends[a][0][use], "y": ends[a][1][use], "x2": ends[b][0][use], "y2": ends[b][1][use],
-                    }))
+                    frames.append(
+                        pd.DataFrame(
+                            {
+                                "level": float(level),
+                                "x": ends[a][0][use],
+                                "y": ends[a][1][use],
+                                "x2": ends[b][0][use],
+                                "y2": ends[b][1][use],
+                            }
+                        )
+                    )
     if not frames:
         return pd.DataFrame(columns=["level", "x", "y", "x2", "y2"], dtype=float)
     return pd.concat(frames, ignore_index=True)
@@ -219,6 +231,7 @@ def heatmap_table(xs: np.ndarray, ys: np.ndarray, Z: np.ndarray, levels: Sequenc
     Columns ``x, x2, y, y2, f, band``; band k means levels[k-1] ≤ f < levels[k].
     Cells where f is undefined are left out, so they draw blank.
     """
+
     def edges(v):
         mid = (v[:-1] + v[1:]) / 2
         return np.concatenate([[v[0] - (mid[0] - v[0])], mid, [v[-1] + (v[-1] - mid[-1])]])
@@ -232,8 +245,9 @@ def heatmap_table(xs: np.ndarray, ys: np.ndarray, Z: np.ndarray, levels: Sequenc
     return frame
 
 
-def arrow_field(expr: sympy.Expr, variables: Sequence[str], box: Box, n: int = 11,
-                partials: Sequence[sympy.Expr] | None = None) -> pd.DataFrame:
+def arrow_field(
+    expr: sympy.Expr, variables: Sequence[str], box: Box, n: int = 11, partials: Sequence[sympy.Expr] | None = None
+) -> pd.DataFrame:
     """A coarse n-by-n field of gradient directions over `box`.
 
     Columns ``x, y, x2, y2, angle, gx, gy, magnitude``: each arrow starts at
@@ -259,10 +273,18 @@ def arrow_field(expr: sympy.Expr, variables: Sequence[str], box: Box, n: int = 1
         keep = np.isfinite(magnitude) & (magnitude > 0) & np.isfinite(value)
         length = 0.7 * min(x1 - x0, y1 - y0) / n
         ux, uy = gx / magnitude, gy / magnitude
-    frame = pd.DataFrame({
-        "x": X.ravel(), "y": Y.ravel(), "x2": X.ravel() + length * ux, "y2": Y.ravel() + length * uy,
-        "angle": np.degrees(np.arctan2(ux, uy)), "gx": gx, "gy": gy, "magnitude": magnitude,
-    })
+    frame = pd.DataFrame(
+        {
+            "x": X.ravel(),
+            "y": Y.ravel(),
+            "x2": X.ravel() + length * ux,
+            "y2": Y.ravel() + length * uy,
+            "angle": np.degrees(np.arctan2(ux, uy)),
+            "gx": gx,
+            "gy": gy,
+            "magnitude": magnitude,
+        }
+    )
     return frame[keep].reset_index(drop=True)
 
 
@@ -283,8 +305,16 @@ class ContourMap:
 
 
 def contour_map(
-    expr: sympy.Expr, variables: Sequence[str], box: Box, *, max_rows: int = 2000, heat_n: int = 25,
-    line_n: int = 33, levels: int = 9, arrows_n: int = 11, partials: Sequence[sympy.Expr] | None = None,
+    expr: sympy.Expr,
+    variables: Sequence[str],
+    box: Box,
+    *,
+    max_rows: int = 2000,
+    heat_n: int = 25,
+    line_n: int = 33,
+    levels: int = 9,
+    arrows_n: int = 11,
+    partials: Sequence[sympy.Expr] | None = None,
 ) -> ContourMap:
     """Heatmap cells, contour segments and gradient arrows over `box`, in at most `max_rows` rows.
 
@@ -359,7 +389,11 @@ def slice_curve(
 
 
 def partials_table(
-    expr: sympy.Expr, variables: Sequence[str], point: Sequence[float], *, h: float = 1e-6,
+    expr: sympy.Expr,
+    variables: Sequence[str],
+    point: Sequence[float],
+    *,
+    h: float = 1e-6,
     partials: Sequence[sympy.Expr] | None = None,
 ) -> pd.DataFrame:
     """One row per variable: its value, ∂f/∂v as a formula, exact at the point, and a central difference.
@@ -369,10 +403,12 @@ def partials_table(
     """
     variables, point = tuple(variables), tuple(float(p) for p in point)
     partials = gradient(expr, variables) if partials is None else tuple(partials)
-    return pd.DataFrame({
-        "variable": variables,
-        "value": point,
-        "partial": [str(p) for p in partials],
-        "exact": evaluate(partials, variables, point),
-        "central": numeric_gradient(expr, variables, point, h=h, method="central", dtype="float64"),
-    })
+    return pd.DataFrame(
+        {
+            "variable": variables,
+            "value": point,
+            "partial": [str(p) for p in partials],
+            "exact": evaluate(partials, variables, point),
+            "central": numeric_gradient(expr, variables, point, h=h, method="central", dtype="float64"),
+        }
+    )

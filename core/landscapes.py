@@ -63,31 +63,59 @@ class Landscape:
 
 _CATALOGUE = (
     Landscape(
-        "course", "3x² + 2y (the course's example)", "3x^2 + 2y", 3 * x**2 + 2 * y, ("x", "y"),
-        ((-3, 3), (-3, 3)), (1.0, 1.0), (),
+        "course",
+        "3x² + 2y (the course's example)",
+        "3x^2 + 2y",
+        3 * x**2 + 2 * y,
+        ("x", "y"),
+        ((-3, 3), (-3, 3)),
+        (1.0, 1.0),
+        (),
         "∂f/∂x = 6x and ∂f/∂y = 2: the slope in y never vanishes, so there is no minimum and descent "
         "walks downhill for ever.",
     ),
     Landscape(
-        "bowl", "Round bowl", "x^2 + y^2", x**2 + y**2, ("x", "y"),
-        ((-3, 3), (-3, 3)), (2.5, 1.5), ((0, 0),),
+        "bowl",
+        "Round bowl",
+        "x^2 + y^2",
+        x**2 + y**2,
+        ("x", "y"),
+        ((-3, 3), (-3, 3)),
+        (2.5, 1.5),
+        ((0, 0),),
         "Every direction curves the same way, so the gradient points straight at the bottom.",
     ),
     Landscape(
-        "ravine", "Ill-conditioned bowl (a ravine)", "x^2 + 50y^2", x**2 + 50 * y**2, ("x", "y"),
-        ((-3, 3), (-3, 3)), (2.5, 0.6), ((0, 0),),
+        "ravine",
+        "Ill-conditioned bowl (a ravine)",
+        "x^2 + 50y^2",
+        x**2 + 50 * y**2,
+        ("x", "y"),
+        ((-3, 3), (-3, 3)),
+        (2.5, 0.6),
+        ((0, 0),),
         "The Hessian's eigenvalues are 2 and 100, a condition number of 50: a learning rate small enough "
         "for the steep walls crawls along the flat floor, and larger ones zig-zag across the ravine.",
     ),
     Landscape(
-        "rosenbrock", "Rosenbrock's banana", "(1 - x)^2 + 100*(y - x^2)^2", (1 - x) ** 2 + 100 * (y - x**2) ** 2,
-        ("x", "y"), ((-2, 2), (-1, 3)), (-1.5, 2.0), ((1, 1),),
+        "rosenbrock",
+        "Rosenbrock's banana",
+        "(1 - x)^2 + 100*(y - x^2)^2",
+        (1 - x) ** 2 + 100 * (y - x**2) ** 2,
+        ("x", "y"),
+        ((-2, 2), (-1, 3)),
+        (-1.5, 2.0),
+        ((1, 1),),
         "The minimum (1, 1) lies at the end of a long curved valley that is easy to find and slow to follow.",
     ),
     Landscape(
-        "himmelblau", "Himmelblau's four minima", "(x^2 + y - 11)^2 + (x + y^2 - 7)^2",
-        (x**2 + y - 11) ** 2 + (x + y**2 - 7) ** 2, ("x", "y"),
-        ((-5, 5), (-5, 5)), (0.0, 0.0),
+        "himmelblau",
+        "Himmelblau's four minima",
+        "(x^2 + y - 11)^2 + (x + y^2 - 7)^2",
+        (x**2 + y - 11) ** 2 + (x + y**2 - 7) ** 2,
+        ("x", "y"),
+        ((-5, 5), (-5, 5)),
+        (0.0, 0.0),
         # (3, 2) is exact; the rest are roots of the gradient (sympy nroots at 30 digits) rounded to 6 decimals.
         ((3, 2), (-2.805118, 3.131313), (-3.779310, -3.283186), (3.584428, -1.848127)),
         "Four valleys of equal depth (f = 0 in each): where you start decides where you end.",
@@ -96,22 +124,40 @@ _CATALOGUE = (
         exact_minima=False,
     ),
     Landscape(
-        "beale", "Beale", "(3/2 - x + x*y)^2 + (9/4 - x + x*y^2)^2 + (21/8 - x + x*y^3)^2",
-        (sympy.Rational(3, 2) - x + x * y) ** 2 + (sympy.Rational(9, 4) - x + x * y**2) ** 2
+        "beale",
+        "Beale",
+        "(3/2 - x + x*y)^2 + (9/4 - x + x*y^2)^2 + (21/8 - x + x*y^3)^2",
+        (sympy.Rational(3, 2) - x + x * y) ** 2
+        + (sympy.Rational(9, 4) - x + x * y**2) ** 2
         + (sympy.Rational(21, 8) - x + x * y**3) ** 2,
-        ("x", "y"), ((-1, 4.5), (-1.5, 2)), (1.0, 1.5), ((3, 0.5),),
+        ("x", "y"),
+        ((-1, 4.5), (-1.5, 2)),
+        (1.0, 1.5),
+        ((3, 0.5),),
         "Flat plateaus and sharp ridges: the gradient is tiny on most of the map and huge at its edges.",
         # (0, 1) exactly; the other from a cubic's root, to 6 decimals (below this box).
         saddles=((0, 1), (0.100538, -2.644514)),
     ),
     Landscape(
-        "booth", "Booth", "(x + 2y - 7)^2 + (2x + y - 5)^2", (x + 2 * y - 7) ** 2 + (2 * x + y - 5) ** 2, ("x", "y"),
-        ((-4, 6), (-2, 8)), (-3.0, -1.0), ((1, 3),),
+        "booth",
+        "Booth",
+        "(x + 2y - 7)^2 + (2x + y - 5)^2",
+        (x + 2 * y - 7) ** 2 + (2 * x + y - 5) ** 2,
+        ("x", "y"),
+        ((-4, 6), (-2, 8)),
+        (-3.0, -1.0),
+        ((1, 3),),
         "A tilted, stretched bowl with its minimum at (1, 3).",
     ),
     Landscape(
-        "saddle", "Saddle x² − y²", "x^2 - y^2", x**2 - y**2, ("x", "y"),
-        ((-2, 2), (-2, 2)), (1.5, 0.05), (),
+        "saddle",
+        "Saddle x² − y²",
+        "x^2 - y^2",
+        x**2 - y**2,
+        ("x", "y"),
+        ((-2, 2), (-2, 2)),
+        (1.5, 0.05),
+        (),
         "Uphill along x, downhill along y: the gradient is zero at the origin, yet it is no minimum.",
         saddles=((0, 0),),
     ),
@@ -167,7 +213,7 @@ def _sse_text(xs, ys) -> str:
 def least_squares(xs, ys) -> Point:
     """The (m, c) that minimise the SSE: the normal equations solved exactly, in fractions, then rounded.
 
-        m = (n Σxy − Σx Σy) / (n Σx² − (Σx)²),   c = (Σy − m Σx) / n
+    m = (n Σxy − Σx Σy) / (n Σx² − (Σx)²),   c = (Σy − m Σx) / n
     """
     pairs = [(Fraction(a), Fraction(b)) for a, b in _pairs(xs, ys)]
     n = len(pairs)
@@ -189,8 +235,14 @@ def linear_model_landscape(xs, ys) -> Landscape:
     # Centred on the best line, wide enough to hold the start (0, 0) with room to spare.
     half_m, half_c = max(3.0, 1.5 * abs(best[0])), max(6.0, 1.5 * abs(best[1]))
     return Landscape(
-        LINEAR_SSE, "Linear model: sum of squared errors", _sse_text(xs, ys), linear_model_sse(xs, ys), ("m", "c"),
-        ((best[0] - half_m, best[0] + half_m), (best[1] - half_c, best[1] + half_c)), (0.0, 0.0), (best,),
+        LINEAR_SSE,
+        "Linear model: sum of squared errors",
+        _sse_text(xs, ys),
+        linear_model_sse(xs, ys),
+        ("m", "c"),
+        ((best[0] - half_m, best[0] + half_m), (best[1] - half_c, best[1] + half_c)),
+        (0.0, 0.0),
+        (best,),
         "A bowl over (slope, intercept): its lowest point is the best line, and each weight moves by its own partial.",
         exact_minima=False,
         data=(xs, ys),

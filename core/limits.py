@@ -91,9 +91,7 @@ class _Worker:
                 status, payload = pickle.loads(_read_message(process.stdout, timeout))
             except (TimeoutError, EOFError, BrokenPipeError, OSError):
                 self._stop()
-                raise SymbolicTimeout(
-                    f"this took longer than {timeout:g} s of symbolic work and was stopped"
-                ) from None
+                raise SymbolicTimeout(f"this took longer than {timeout:g} s of symbolic work and was stopped") from None
         if status == "error":
             raise payload
         return payload

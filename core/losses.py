@@ -48,8 +48,8 @@ cast with ``dtype.type``: a Python float would promote bfloat16 to float32).
 from __future__ import annotations
 
 import math
-import re
 import numbers
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -202,9 +202,7 @@ LOSSES: Mapping[str, Loss] = MappingProxyType(
             title="Cross-entropy (softmax)",
             kind="classification",
             torch="torch.nn.CrossEntropyLoss",
-            formula=(
-                r"\mathrm{CE} = \frac{1}{N}\sum_{i=1}^{N} \left(\log \sum_{k} e^{z_{ik}} - z_{i y_i}\right)"
-            ),
+            formula=(r"\mathrm{CE} = \frac{1}{N}\sum_{i=1}^{N} \left(\log \sum_{k} e^{z_{ik}} - z_{i y_i}\right)"),
             sample_formula=r"\ell = -\log \frac{e^{z_y}}{\sum_k e^{z_k}} = \log \sum_k e^{z_k} - z_y",
             gradient_formula=r"\frac{\partial \ell}{\partial z_k} = p_k - [k = y]",
             prediction="one logit (score) per class",
@@ -266,9 +264,7 @@ def _floats(values, dt: np.dtype, what: str) -> np.ndarray:
     try:
         return np.asarray(values, dtype=dt)
     except (TypeError, ValueError):
-        raise ValueError(
-            f"the {what} must all be numbers (for raw table cells use evaluate_rows)"
-        ) from None
+        raise ValueError(f"the {what} must all be numbers (for raw table cells use evaluate_rows)") from None
 
 
 def _classes(target, shape: tuple[int, ...], classes: int) -> np.ndarray:
@@ -453,8 +449,12 @@ def symbolic_loss(name: str, target: float, *, classes: int = 2, **params) -> Sy
         if not 0 <= target <= 1:
             raise ValueError("binary_cross_entropy takes a label between 0 and 1 (usually 0 or 1)")
     elif loss.curve_targets and target not in loss.curve_targets:
-        raise ValueError(f"{name} takes a target of {' or '.join(f'{t:g}' for t in loss.curve_targets)}; got {target:g}")
-    if name == "cross_entropy" and (isinstance(classes, bool) or not isinstance(classes, numbers.Integral) or classes < 2):
+        raise ValueError(
+            f"{name} takes a target of {' or '.join(f'{t:g}' for t in loss.curve_targets)}; got {target:g}"
+        )
+    if name == "cross_entropy" and (
+        isinstance(classes, bool) or not isinstance(classes, numbers.Integral) or classes < 2
+    ):
         raise ValueError(f"classes must be a whole number, at least 2; got {classes!r}")
     v, y = symbol(loss.variable), _number(target)
     half = sympy.Rational(1, 2)
@@ -483,8 +483,16 @@ def _curve_range(name: str, target: float) -> tuple[float, float]:
     return target - 3.0, target + 3.0
 
 
-def curve(name: str, target: float, *, points: int = 201, low: float | None = None,
-          high: float | None = None, classes: int = 2, **params) -> pd.DataFrame:
+def curve(
+    name: str,
+    target: float,
+    *,
+    points: int = 201,
+    low: float | None = None,
+    high: float | None = None,
+    classes: int = 2,
+    **params,
+) -> pd.DataFrame:
     """The exact loss and derivative over a grid of predictions (float64).
 
     Columns ``prediction, loss, derivative``; the range is chosen for the loss
@@ -606,22 +614,34 @@ def precision_cases(dtype: str = "float32") -> pd.DataFrame:
     _dtype(dtype)
     minus_log_tiny = -math.log(1e-8)  # the loss when the true label gets probability 1e-8
     cases = [
-        ("softmax cross-entropy, logits (100, -100), label 0",
-         naive_cross_entropy([100.0, -100.0], 0, dtype), stable_cross_entropy([100.0, -100.0], 0, dtype),
-         math.log1p(math.exp(-200.0)),
-         f"exp(100) overflows {dtype} to inf, and inf / inf is NaN"),
-        ("softmax cross-entropy, logits (100, -100), label 1",
-         naive_cross_entropy([100.0, -100.0], 1, dtype), stable_cross_entropy([100.0, -100.0], 1, dtype),
-         200.0 + math.log1p(math.exp(-200.0)),
-         f"exp(100) overflows {dtype} to inf, so the label's probability is 0 and -log 0 is inf"),
-        ("binary cross-entropy, p = 1e-8, label 1",
-         naive_binary_cross_entropy(1e-8, 1.0, dtype), binary_cross_entropy_with_logits(math.log(1e-8 / (1 - 1e-8)), 1.0, dtype),
-         minus_log_tiny,
-         f"1e-8 rounds to 0 in {dtype}, and -log 0 is inf"),
-        ("binary cross-entropy, p = 1 - 1e-8, label 0",
-         naive_binary_cross_entropy(1 - 1e-8, 0.0, dtype), binary_cross_entropy_with_logits(math.log((1 - 1e-8) / 1e-8), 0.0, dtype),
-         minus_log_tiny,
-         f"1 - 1e-8 rounds to exactly 1 in {dtype}, so log(1 - p) is log 0 and the loss is inf"),
+        (
+            "softmax cross-entropy, logits (100, -100), label 0",
+            naive_cross_entropy([100.0, -100.0], 0, dtype),
+            stable_cross_entropy([100.0, -100.0], 0, dtype),
+            math.log1p(math.exp(-200.0)),
+            f"exp(100) overflows {dtype} to inf, and inf / inf is NaN",
+        ),
+        (
+            "softmax cross-entropy, logits (100, -100), label 1",
+            naive_cross_entropy([100.0, -100.0], 1, dtype),
+            stable_cross_entropy([100.0, -100.0], 1, dtype),
+            200.0 + math.log1p(math.exp(-200.0)),
+            f"exp(100) overflows {dtype} to inf, so the label's probability is 0 and -log 0 is inf",
+        ),
+        (
+            "binary cross-entropy, p = 1e-8, label 1",
+            naive_binary_cross_entropy(1e-8, 1.0, dtype),
+            binary_cross_entropy_with_logits(math.log(1e-8 / (1 - 1e-8)), 1.0, dtype),
+            minus_log_tiny,
+            f"1e-8 rounds to 0 in {dtype}, and -log 0 is inf",
+        ),
+        (
+            "binary cross-entropy, p = 1 - 1e-8, label 0",
+            naive_binary_cross_entropy(1 - 1e-8, 0.0, dtype),
+            binary_cross_entropy_with_logits(math.log((1 - 1e-8) / 1e-8), 0.0, dtype),
+            minus_log_tiny,
+            f"1 - 1e-8 rounds to exactly 1 in {dtype}, so log(1 - p) is log 0 and the loss is inf",
+        ),
     ]
     rows = []
     for case, naive, stable, exact, why in cases:
@@ -633,8 +653,17 @@ def precision_cases(dtype: str = "float32") -> pd.DataFrame:
             explanation = f"the naive form is off: {naive:.4g} instead of {exact:.4g}"
         else:
             explanation = f"naive gives {naive} because {why}; the stable form gives {stable:.4g}"
-        rows.append({"case": case, "dtype": dtype, "naive": naive, "stable": stable,
-                     "exact": exact, "naive_ok": ok, "explanation": explanation})
+        rows.append(
+            {
+                "case": case,
+                "dtype": dtype,
+                "naive": naive,
+                "stable": stable,
+                "exact": exact,
+                "naive_ok": ok,
+                "explanation": explanation,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -777,8 +806,7 @@ def _check_row(name, prediction, target, classes) -> tuple[object, float | None,
     return x, y, problems
 
 
-def evaluate_rows(name: str, predictions, targets, *, row_labels: Sequence | None = None,
-                  **params) -> RowEvaluation:
+def evaluate_rows(name: str, predictions, targets, *, row_labels: Sequence | None = None, **params) -> RowEvaluation:
     """Score a table of raw cells row by row, flagging bad cells in words.
 
     `predictions` and `targets` are sequences of cells (a list, a pandas
@@ -823,8 +851,10 @@ def evaluate_rows(name: str, predictions, targets, *, row_labels: Sequence | Non
         gradient[good] = grads
         for i, value in zip(good, values):
             if not np.isfinite(value):  # a finite cell whose loss is beyond float64 (an error of 1e308, squared)
-                problems[i] = (f"row {labels[i]}: its loss is {value} in float64: the numbers are too large to square or "
-                               "add (float64 ends near 1.8e308); it still counts, so the mean is infinite too")
+                problems[i] = (
+                    f"row {labels[i]}: its loss is {value} in float64: the numbers are too large to square or "
+                    "add (float64 ends near 1.8e308); it still counts, so the mean is infinite too"
+                )
     total = float(loss[good].sum() / len(good)) if good else None
     valid = np.zeros(n, dtype=bool)
     valid[good] = True

@@ -61,9 +61,7 @@ def as_dtype(dtype: str | np.dtype) -> np.dtype:
         if dtype in ("complex64", "complex128"):
             return np.dtype(dtype)
         else:
-            raise ValueError(
-                f"unknown precision {dtype!r}; choose one of {', '.join(DTYPES)}"
-            )
+            raise ValueError(f"unknown precision {dtype!r}; choose one of {', '.join(DTYPES)}")
     return np.dtype(dtype)
 
 
@@ -276,9 +274,7 @@ def _fold_numbers(expr: sympy.Expr) -> sympy.Expr:
         return expr.func(*args)
 
 
-def lambdify(
-    expr: sympy.Expr, variables: Sequence[str], dtype: str = "float64"
-) -> Callable[..., np.ndarray]:
+def lambdify(expr: sympy.Expr, variables: Sequence[str], dtype: str = "float64") -> Callable[..., np.ndarray]:
     """Compile `expr` to a numpy function evaluated entirely in `dtype`.
 
     The returned function takes one array-like per variable (in the order of
@@ -299,8 +295,11 @@ def lambdify(
     # allow-listed identifiers (core.expressions), never raw user text.
     with np.errstate(all="ignore"):
         compiled = sympy.lambdify(
-            symbols, folded, modules=[printer_namespace(printer, folded), "numpy"],
-            printer=printer, dummify=False,
+            symbols,
+            folded,
+            modules=[printer_namespace(printer, folded), "numpy"],
+            printer=printer,
+            dummify=False,
         )
 
     def evaluate(*values) -> np.ndarray:
@@ -347,8 +346,7 @@ def _symbols_for(expr: sympy.Expr, variables: Sequence[str]) -> list[sympy.Symbo
     unknown = set(by_name) - set(variables)
     if unknown:
         raise ValueError(
-            f"expression uses {', '.join(sorted(unknown))}, "
-            f"not among the variables {', '.join(variables)}"
+            f"expression uses {', '.join(sorted(unknown))}, not among the variables {', '.join(variables)}"
         )
     return [by_name.get(name, sympy.Symbol(name, real=True)) for name in variables]
 

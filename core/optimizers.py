@@ -77,8 +77,8 @@ def momentum(w, g, state, *, lr, momentum=0.9, dampening=0.0):
 def nesterov(w, g, state, *, lr, momentum=0.9):
     """Nesterov momentum (torch.optim.SGD(momentum=μ, nesterov=True); dampening is 0).
 
-        b ← g  on the first step, then  b ← μ · b + g
-        w ← w − lr · (g + μ · b)
+    b ← g  on the first step, then  b ← μ · b + g
+    w ← w − lr · (g + μ · b)
     """
     return _sgd(w, g, state, lr, momentum, 0.0, True)
 
@@ -149,33 +149,106 @@ class Optimizer:
         return self.torch.format(lr=lr, **values)
 
 
-LEARNING_RATES = (1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 0.01, 0.015, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.6, 0.9, 1.0, 1.1, 1.5, 2.0)
-_MU = HyperParameter("momentum", "momentum μ", 0.9, (0.0, 0.5, 0.8, 0.9, 0.95, 0.99),
-                     "How much of the last step carries over (torch's default 0 is plain descent; 0.9 is usual).")
+LEARNING_RATES = (
+    1e-4,
+    2e-4,
+    5e-4,
+    1e-3,
+    2e-3,
+    5e-3,
+    0.01,
+    0.015,
+    0.02,
+    0.05,
+    0.1,
+    0.2,
+    0.3,
+    0.5,
+    0.6,
+    0.9,
+    1.0,
+    1.1,
+    1.5,
+    2.0,
+)
+_MU = HyperParameter(
+    "momentum",
+    "momentum μ",
+    0.9,
+    (0.0, 0.5, 0.8, 0.9, 0.95, 0.99),
+    "How much of the last step carries over (torch's default 0 is plain descent; 0.9 is usual).",
+)
 _EPS = HyperParameter("eps", "ε", 1e-8, (1e-10, 1e-8, 1e-6, 1e-4, 1e-2), "Keeps the division finite where v is 0.")
 
 _REGISTRY = (
-    Optimizer("gd", "Gradient descent", gd, 1e-3, LEARNING_RATES, (),
-              r"w \leftarrow w - \eta\, g", "torch.optim.SGD(params, lr={lr!r})"),
-    Optimizer("momentum", "Momentum", momentum, 1e-3, LEARNING_RATES, (_MU,),
-              r"b \leftarrow \mu b + g,\quad w \leftarrow w - \eta\, b",
-              "torch.optim.SGD(params, lr={lr!r}, momentum={momentum!r})"),
-    Optimizer("nesterov", "Nesterov momentum", nesterov, 1e-3, LEARNING_RATES, (_MU,),
-              r"b \leftarrow \mu b + g,\quad w \leftarrow w - \eta\,(g + \mu b)",
-              "torch.optim.SGD(params, lr={lr!r}, momentum={momentum!r}, nesterov=True)"),
-    Optimizer("rmsprop", "RMSprop", rmsprop, 1e-2, LEARNING_RATES,
-              (HyperParameter("alpha", "α (decay of g²)", 0.99, (0.9, 0.95, 0.99, 0.999),
-                              "How slowly the running average of g² forgets."), _EPS),
-              r"v \leftarrow \alpha v + (1-\alpha) g^2,\quad w \leftarrow w - \eta\, \frac{g}{\sqrt{v} + \varepsilon}",
-              "torch.optim.RMSprop(params, lr={lr!r}, alpha={alpha!r}, eps={eps!r})"),
-    Optimizer("adam", "Adam", adam, 1e-3, LEARNING_RATES,
-              (HyperParameter("beta1", "β₁ (momentum)", 0.9, (0.0, 0.5, 0.8, 0.9, 0.95, 0.99),
-                              "Decay of the running average of g."),
-               HyperParameter("beta2", "β₂ (decay of g²)", 0.999, (0.9, 0.99, 0.999, 0.9999),
-                              "Decay of the running average of g²."), _EPS),
-              r"m \leftarrow \beta_1 m + (1-\beta_1) g,\ v \leftarrow \beta_2 v + (1-\beta_2) g^2,\ "
-              r"w \leftarrow w - \eta\, \frac{m/(1-\beta_1^t)}{\sqrt{v/(1-\beta_2^t)} + \varepsilon}",
-              "torch.optim.Adam(params, lr={lr!r}, betas=({beta1!r}, {beta2!r}), eps={eps!r})"),
+    Optimizer(
+        "gd",
+        "Gradient descent",
+        gd,
+        1e-3,
+        LEARNING_RATES,
+        (),
+        r"w \leftarrow w - \eta\, g",
+        "torch.optim.SGD(params, lr={lr!r})",
+    ),
+    Optimizer(
+        "momentum",
+        "Momentum",
+        momentum,
+        1e-3,
+        LEARNING_RATES,
+        (_MU,),
+        r"b \leftarrow \mu b + g,\quad w \leftarrow w - \eta\, b",
+        "torch.optim.SGD(params, lr={lr!r}, momentum={momentum!r})",
+    ),
+    Optimizer(
+        "nesterov",
+        "Nesterov momentum",
+        nesterov,
+        1e-3,
+        LEARNING_RATES,
+        (_MU,),
+        r"b \leftarrow \mu b + g,\quad w \leftarrow w - \eta\,(g + \mu b)",
+        "torch.optim.SGD(params, lr={lr!r}, momentum={momentum!r}, nesterov=True)",
+    ),
+    Optimizer(
+        "rmsprop",
+        "RMSprop",
+        rmsprop,
+        1e-2,
+        LEARNING_RATES,
+        (
+            HyperParameter(
+                "alpha",
+                "α (decay of g²)",
+                0.99,
+                (0.9, 0.95, 0.99, 0.999),
+                "How slowly the running average of g² forgets.",
+            ),
+            _EPS,
+        ),
+        r"v \leftarrow \alpha v + (1-\alpha) g^2,\quad w \leftarrow w - \eta\, \frac{g}{\sqrt{v} + \varepsilon}",
+        "torch.optim.RMSprop(params, lr={lr!r}, alpha={alpha!r}, eps={eps!r})",
+    ),
+    Optimizer(
+        "adam",
+        "Adam",
+        adam,
+        1e-3,
+        LEARNING_RATES,
+        (
+            HyperParameter(
+                "beta1", "β₁ (momentum)", 0.9, (0.0, 0.5, 0.8, 0.9, 0.95, 0.99), "Decay of the running average of g."
+            ),
+            HyperParameter(
+                "beta2", "β₂ (decay of g²)", 0.999, (0.9, 0.99, 0.999, 0.9999), "Decay of the running average of g²."
+            ),
+            _EPS,
+        ),
+        r"m \leftarrow \beta_1 m + (1-\beta_1) g,\ v \leftarrow \beta_2 v + (1-\beta_2) g^2,\ "
+        r"w \leftarrow w - \eta\, \frac{m/(1-\beta_1^t)}{\sqrt{v/(1-\beta_2^t)} + \varepsilon}",
+        "torch.optim.Adam(params, lr={lr!r}, betas=({beta1!r}, {beta2!r}), eps={eps!r})",
+    ),
 )
 
 OPTIMIZERS: Mapping[str, Optimizer] = MappingProxyType({o.key: o for o in _REGISTRY})

@@ -74,7 +74,9 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(entry: str = "dashboard.py", cwd: Path = ROOT, extra: list[str] | None = None, log: Path | None = None):
+def start_server(
+    entry: str = "dashboard.py", cwd: Path = ROOT, extra: list[str] | None = None, log: Path | None = None
+):
     """``streamlit run`` on a free loopback port; returns (process, base url).
 
     The server's output goes to `log` (a file, so a long run can never block
@@ -84,8 +86,20 @@ def start_server(entry: str = "dashboard.py", cwd: Path = ROOT, extra: list[str]
     ARTIFACTS.mkdir(exist_ok=True)
     log = log or ARTIFACTS / f"server-{port}.log"
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", entry, "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", *(extra or [])],
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            entry,
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+            *(extra or []),
+        ],
         cwd=cwd,
         stdout=log.open("wb"),
         stderr=subprocess.STDOUT,

@@ -8,9 +8,7 @@ from core.numeric import DTYPES
 
 # Round step sizes from 1e-20 to 1: 1, 2 and 5 in every decade, parsed from
 # text so that 1e-17 is exactly the float a student types.
-STEP_SIZES: tuple[float, ...] = tuple(
-    float(f"{m}e{k}") for k in range(-20, 0) for m in (1, 2, 5)
-) + (1.0,)
+STEP_SIZES: tuple[float, ...] = tuple(float(f"{m}e{k}") for k in range(-20, 0) for m in (1, 2, 5)) + (1.0,)
 
 
 def format_step(h: float) -> str:
@@ -30,7 +28,9 @@ def step_size_slider(label: str, *, key: str, default: float = 0.01, container=s
     )
 
 
-def precision_pills(label: str, *, key: str, default: tuple[str, ...] = ("float64", "float32"), container=st) -> list[str]:
+def precision_pills(
+    label: str, *, key: str, default: tuple[str, ...] = ("float64", "float32"), container=st
+) -> list[str]:
     """Which floating-point formats to compare, in a fixed order."""
     chosen = container.pills(
         label,

@@ -22,8 +22,8 @@ import sympy
 
 from core import gradients, landscapes
 from core.expressions import symbol
-from ui.symbolic import analyse
 from ui.render import register
+from ui.symbolic import analyse
 from ui.theme import OKABE_ITO, style_chart, theme
 
 ASCENT, DESCENT = OKABE_ITO["vermillion"], OKABE_ITO["green"]
@@ -158,18 +158,39 @@ def axes(box, names):
     (x0, x1), (y0, y1) = box
     cx, cy, xr, yr = (x0 + x1) / 2, (y0 + y1) / 2, x1 - x0, y1 - y0
     unit = f"max({xr!r} / width, {yr!r} / height)"  # data units per pixel
-    x = alt.X("x:Q", title=names[0], scale=alt.Scale(
-        domainMin=alt.expr(f"{cx!r} - {unit} * width / 2"), domainMax=alt.expr(f"{cx!r} + {unit} * width / 2"),
-        nice=False, zero=False))
-    y = alt.Y("y:Q", title=names[1], scale=alt.Scale(
-        domainMin=alt.expr(f"{cy!r} - {unit} * height / 2"), domainMax=alt.expr(f"{cy!r} + {unit} * height / 2"),
-        nice=False, zero=False))
+    x = alt.X(
+        "x:Q",
+        title=names[0],
+        scale=alt.Scale(
+            domainMin=alt.expr(f"{cx!r} - {unit} * width / 2"),
+            domainMax=alt.expr(f"{cx!r} + {unit} * width / 2"),
+            nice=False,
+            zero=False,
+        ),
+    )
+    y = alt.Y(
+        "y:Q",
+        title=names[1],
+        scale=alt.Scale(
+            domainMin=alt.expr(f"{cy!r} - {unit} * height / 2"),
+            domainMax=alt.expr(f"{cy!r} + {unit} * height / 2"),
+            nice=False,
+            zero=False,
+        ),
+    )
     return x, y
 
 
 @register
-def contour_map(heat: pd.DataFrame, lines: pd.DataFrame, arrows: pd.DataFrame, levels: int, box, names: tuple[str, str],
-                prefix: str = "") -> alt.LayerChart:
+def contour_map(
+    heat: pd.DataFrame,
+    lines: pd.DataFrame,
+    arrows: pd.DataFrame,
+    levels: int,
+    box,
+    names: tuple[str, str],
+    prefix: str = "",
+) -> alt.LayerChart:
     """Heatmap with contour lines, a coarse field of gradient directions, the point and ±∇f there.
 
     Parameters ``{prefix}px, py`` (the point), ``ax, ay`` (the drawn gradient
@@ -179,45 +200,80 @@ def contour_map(heat: pd.DataFrame, lines: pd.DataFrame, arrows: pd.DataFrame, l
     x, y = axes(box, names)
     x2, y2 = alt.X2("x2:Q"), alt.Y2("y2:Q")
     p = {k: prefix + k for k in ("px", "py", "ax", "ay", "norm")}
-    cells = alt.Chart(heat).mark_rect(opacity=0.9).encode(
-        x=x, x2=x2, y=y, y2=y2,
-        color=alt.Color("band:Q", legend=None, scale=alt.Scale(domain=[0, max(levels, 1)], range=["#fbfaf0", "#6f9fca"])),
-        tooltip=[alt.Tooltip("f:Q", title=f"f({names[0]}, {names[1]})", format=".4g")],
+    cells = (
+        alt.Chart(heat)
+        .mark_rect(opacity=0.9)
+        .encode(
+            x=x,
+            x2=x2,
+            y=y,
+            y2=y2,
+            color=alt.Color(
+                "band:Q", legend=None, scale=alt.Scale(domain=[0, max(levels, 1)], range=["#fbfaf0", "#6f9fca"])
+            ),
+            tooltip=[alt.Tooltip("f:Q", title=f"f({names[0]}, {names[1]})", format=".4g")],
+        )
     )
-    contour = alt.Chart(lines).mark_rule(color="#333333", strokeWidth=1.2, opacity=0.75).encode(
-        x=x, y=y, x2=x2, y2=y2, tooltip=[alt.Tooltip("level:Q", title="contour f =", format=".4g")]
+    contour = (
+        alt.Chart(lines)
+        .mark_rule(color="#333333", strokeWidth=1.2, opacity=0.75)
+        .encode(x=x, y=y, x2=x2, y2=y2, tooltip=[alt.Tooltip("level:Q", title="contour f =", format=".4g")])
     )
-    field_tooltip = [alt.Tooltip("gx:Q", title=f"∂f/∂{names[0]}", format=".3g"),
-                     alt.Tooltip("gy:Q", title=f"∂f/∂{names[1]}", format=".3g"),
-                     alt.Tooltip("magnitude:Q", title="|∇f|", format=".3g")]
-    field = alt.Chart(arrows).mark_rule(color="#555555", strokeWidth=1.3).encode(x=x, y=y, x2=x2, y2=y2, tooltip=field_tooltip)
-    heads = alt.Chart(arrows).mark_point(shape="triangle-up", filled=True, color="#555555", size=28, opacity=1).encode(
-        x=alt.X("x2:Q"), y=alt.Y("y2:Q"), angle=alt.Angle("angle:Q", scale=None), tooltip=field_tooltip
+    field_tooltip = [
+        alt.Tooltip("gx:Q", title=f"∂f/∂{names[0]}", format=".3g"),
+        alt.Tooltip("gy:Q", title=f"∂f/∂{names[1]}", format=".3g"),
+        alt.Tooltip("magnitude:Q", title="|∇f|", format=".3g"),
+    ]
+    field = (
+        alt.Chart(arrows)
+        .mark_rule(color="#555555", strokeWidth=1.3)
+        .encode(x=x, y=y, x2=x2, y2=y2, tooltip=field_tooltip)
+    )
+    heads = (
+        alt.Chart(arrows)
+        .mark_point(shape="triangle-up", filled=True, color="#555555", size=28, opacity=1)
+        .encode(x=alt.X("x2:Q"), y=alt.Y("y2:Q"), angle=alt.Angle("angle:Q", scale=None), tooltip=field_tooltip)
     )
 
     here = alt.Chart(ONE_ROW).transform_calculate(
-        x=p["px"], y=p["py"],
-        up_x=f"{p['px']} + {p['ax']}", up_y=f"{p['py']} + {p['ay']}",
-        down_x=f"{p['px']} - {p['ax']}", down_y=f"{p['py']} - {p['ay']}",
-        up_angle=f"atan2({p['ax']}, {p['ay']}) * 180 / PI", down_angle=f"atan2({p['ax']}, {p['ay']}) * 180 / PI + 180",
+        x=p["px"],
+        y=p["py"],
+        up_x=f"{p['px']} + {p['ax']}",
+        up_y=f"{p['py']} + {p['ay']}",
+        down_x=f"{p['px']} - {p['ax']}",
+        down_y=f"{p['py']} - {p['ay']}",
+        up_angle=f"atan2({p['ax']}, {p['ay']}) * 180 / PI",
+        down_angle=f"atan2({p['ax']}, {p['ay']}) * 180 / PI + 180",
         visible=f"{p['norm']} != null && {p['norm']} > 0",
     )
     width = t.stroke_width + 1
 
     def arrow(end: str, colour: str, label: str, dash: list[int]):
         shaft = here.mark_rule(color=colour, strokeWidth=width, strokeDash=dash, clip=True).encode(
-            x=x, y=y, x2=alt.X2(f"{end}_x:Q"), y2=alt.Y2(f"{end}_y:Q"))
-        head = here.mark_point(shape="triangle-up", filled=True, color=colour, size=t.point_size * 2.2, opacity=1,
-                               clip=True).encode(x=alt.X(f"{end}_x:Q"), y=alt.Y(f"{end}_y:Q"),
-                                                 angle=alt.Angle(f"{end}_angle:Q", scale=None))
-        text = here.mark_text(color=colour, fontSize=t.font_size + 2, fontWeight="bold", dx=14, dy=-12, clip=True,
-                              text=label).encode(x=alt.X(f"{end}_x:Q"), y=alt.Y(f"{end}_y:Q"))
+            x=x, y=y, x2=alt.X2(f"{end}_x:Q"), y2=alt.Y2(f"{end}_y:Q")
+        )
+        head = here.mark_point(
+            shape="triangle-up", filled=True, color=colour, size=t.point_size * 2.2, opacity=1, clip=True
+        ).encode(x=alt.X(f"{end}_x:Q"), y=alt.Y(f"{end}_y:Q"), angle=alt.Angle(f"{end}_angle:Q", scale=None))
+        text = here.mark_text(
+            color=colour, fontSize=t.font_size + 2, fontWeight="bold", dx=14, dy=-12, clip=True, text=label
+        ).encode(x=alt.X(f"{end}_x:Q"), y=alt.Y(f"{end}_y:Q"))
         return [layer.transform_filter("datum.visible") for layer in (shaft, head, text)]
 
     dot = here.mark_point(filled=True, color="black", size=t.point_size * 1.6, opacity=1, clip=True).encode(
-        x=x, y=y, tooltip=[alt.Tooltip("x:Q", title=names[0], format=".4g"), alt.Tooltip("y:Q", title=names[1], format=".4g")])
-    layers = [cells, contour, field, heads, *arrow("up", ASCENT, "∇f (uphill)", []),
-              *arrow("down", DESCENT, "−∇f (downhill)", [7, 4]), dot]
+        x=x,
+        y=y,
+        tooltip=[alt.Tooltip("x:Q", title=names[0], format=".4g"), alt.Tooltip("y:Q", title=names[1], format=".4g")],
+    )
+    layers = [
+        cells,
+        contour,
+        field,
+        heads,
+        *arrow("up", ASCENT, "∇f (uphill)", []),
+        *arrow("down", DESCENT, "−∇f (downhill)", [7, 4]),
+        dot,
+    ]
     defaults = {"px": 0.0, "py": 0.0, "ax": 0.0, "ay": 0.0, "norm": 0.0}
     chart = alt.layer(*layers).add_params(*(alt.param(name=prefix + k, value=v) for k, v in defaults.items()))
     return style_chart(chart.properties(height=t.chart_height + 140))
@@ -231,12 +287,26 @@ def line_fit(points: pd.DataFrame) -> alt.LayerChart:
     pad = 0.05 * (high - low or 1.0)
     x = alt.X("x:Q", title="x", scale=alt.Scale(domain=[low - pad, high + pad], nice=False, zero=False))
     y = alt.Y("y:Q", title="y")
-    residuals = alt.Chart(points).transform_calculate(fit="lm * datum.x + lc").mark_rule(
-        color=ASCENT, strokeDash=[3, 2], strokeWidth=1.5).encode(
-        x=x, y=y, y2=alt.Y2("fit:Q"), tooltip=[alt.Tooltip("x:Q", format=".3g"), alt.Tooltip("y:Q", format=".3g")])
-    line = alt.Chart(pd.DataFrame({"x": [low - pad, high + pad]})).transform_calculate(y="lm * datum.x + lc").mark_line(
-        color=OKABE_ITO["black"], strokeWidth=t.stroke_width, clip=True).encode(x=x, y=y)
-    dots = alt.Chart(points).mark_point(filled=True, color=OKABE_ITO["blue"], size=t.point_size, opacity=1).encode(
-        x=x, y=y, tooltip=[alt.Tooltip("x:Q", format=".3g"), alt.Tooltip("y:Q", format=".3g")])
-    chart = alt.layer(residuals, line, dots).add_params(alt.param(name="lm", value=0.0), alt.param(name="lc", value=0.0))
+    residuals = (
+        alt.Chart(points)
+        .transform_calculate(fit="lm * datum.x + lc")
+        .mark_rule(color=ASCENT, strokeDash=[3, 2], strokeWidth=1.5)
+        .encode(
+            x=x, y=y, y2=alt.Y2("fit:Q"), tooltip=[alt.Tooltip("x:Q", format=".3g"), alt.Tooltip("y:Q", format=".3g")]
+        )
+    )
+    line = (
+        alt.Chart(pd.DataFrame({"x": [low - pad, high + pad]}))
+        .transform_calculate(y="lm * datum.x + lc")
+        .mark_line(color=OKABE_ITO["black"], strokeWidth=t.stroke_width, clip=True)
+        .encode(x=x, y=y)
+    )
+    dots = (
+        alt.Chart(points)
+        .mark_point(filled=True, color=OKABE_ITO["blue"], size=t.point_size, opacity=1)
+        .encode(x=x, y=y, tooltip=[alt.Tooltip("x:Q", format=".3g"), alt.Tooltip("y:Q", format=".3g")])
+    )
+    chart = alt.layer(residuals, line, dots).add_params(
+        alt.param(name="lm", value=0.0), alt.param(name="lc", value=0.0)
+    )
     return style_chart(chart.properties(height=t.chart_height))

@@ -124,8 +124,9 @@ def _param_row(values: dict) -> bytes:
     """One row of float64 columns as Arrow; a value that cannot be drawn (NaN, inf) becomes null."""
     import pyarrow as pa
 
-    columns = {k: pa.array([None if v is None or not math.isfinite(v) else float(v)], pa.float64())
-               for k, v in values.items()}
+    columns = {
+        k: pa.array([None if v is None or not math.isfinite(v) else float(v)], pa.float64()) for k, v in values.items()
+    }
     return convert_anything_to_arrow_bytes(pa.table(columns))  # a pyarrow table skips pandas: 0.07 ms, not 1.1
 
 

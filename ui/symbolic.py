@@ -85,5 +85,3 @@ def slope(text: str, variables: tuple[str, ...], variable: str, point: tuple[flo
         return run_bounded(derivatives.slope_at, expr, values[variable], variable, values, timeout=SYMBOLIC_TIMEOUT)
     except (SymbolicTimeout, ValueError, TypeError, ArithmeticError, RecursionError):
         return derivatives.Slope("unknown", math.nan)
-
-

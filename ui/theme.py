@@ -120,7 +120,9 @@ def style_chart(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
             titleColor="#111",
             gridColor="#e6e6e6",
         )
-        .configure_legend(labelFontSize=t.font_size, titleFontSize=t.title_size, symbolStrokeWidth=t.stroke_width, orient="bottom")
+        .configure_legend(
+            labelFontSize=t.font_size, titleFontSize=t.title_size, symbolStrokeWidth=t.stroke_width, orient="bottom"
+        )
         .configure_title(fontSize=t.title_size + 2, anchor="start")
         .configure_line(strokeWidth=t.stroke_width)
         .configure_point(size=t.point_size)

@@ -6,8 +6,8 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from ui.theme import OKABE_ITO, style_chart, theme
 from ui.render import register, thin
+from ui.theme import OKABE_ITO, style_chart, theme
 
 # Each activation keeps a colour and a point shape; each weight scale a dash.
 ACTIVATION_STYLE = {
@@ -43,31 +43,54 @@ def gradient_by_layer(flow: pd.DataFrame) -> alt.LayerChart:
     bound["gradient"] = 0.25 ** (layers - bound["layer"] + 1)
     bound["what"] = "0.25 per layer: sigmoid's most at w = 1"
 
-    x = alt.X("layer:Q", title="layer (1 = farthest from the loss)", scale=alt.Scale(domain=[1, max(layers, 2)], nice=False),
-              axis=alt.Axis(tickMinStep=1, format="d"))
-    y = alt.Y("gradient:Q", title="|gradient reaching the layer|", scale=alt.Scale(type="log"),
-              axis=alt.Axis(format=".0e"))
+    x = alt.X(
+        "layer:Q",
+        title="layer (1 = farthest from the loss)",
+        scale=alt.Scale(domain=[1, max(layers, 2)], nice=False),
+        axis=alt.Axis(tickMinStep=1, format="d"),
+    )
+    y = alt.Y(
+        "gradient:Q", title="|gradient reaching the layer|", scale=alt.Scale(type="log"), axis=alt.Axis(format=".0e")
+    )
     color_scale = alt.Scale(domain=activations, range=[ACTIVATION_STYLE[a][0] for a in activations])
     color = alt.Color("activation:N", title="activation", sort=activations, scale=color_scale)
-    shape = alt.Shape("activation:N", title="activation", sort=activations,
-                      scale=alt.Scale(domain=activations, range=[ACTIVATION_STYLE[a][1] for a in activations]))
-    dash = alt.StrokeDash("scale:N", title="weights", sort=scales,
-                          scale=alt.Scale(domain=scales, range=SCALE_DASHES[: len(scales)]))
-    tooltip = [alt.Tooltip("activation:N"), alt.Tooltip("scale:N", title="weights"), alt.Tooltip("layer:Q"),
-               alt.Tooltip("factors:Q", title="factors in the product"), alt.Tooltip("gradient:Q", format=".3e")]
+    shape = alt.Shape(
+        "activation:N",
+        title="activation",
+        sort=activations,
+        scale=alt.Scale(domain=activations, range=[ACTIVATION_STYLE[a][1] for a in activations]),
+    )
+    dash = alt.StrokeDash(
+        "scale:N", title="weights", sort=scales, scale=alt.Scale(domain=scales, range=SCALE_DASHES[: len(scales)])
+    )
+    tooltip = [
+        alt.Tooltip("activation:N"),
+        alt.Tooltip("scale:N", title="weights"),
+        alt.Tooltip("layer:Q"),
+        alt.Tooltip("factors:Q", title="factors in the product"),
+        alt.Tooltip("gradient:Q", format=".3e"),
+    ]
     lines = alt.Chart(data).mark_line().encode(x=x, y=y, color=color, strokeDash=dash, detail="line:N", tooltip=tooltip)
-    points = alt.Chart(data).mark_point(filled=True, size=t.point_size * 0.6, opacity=0.9).encode(
-        x=x, y=y, color=color, shape=shape, detail="line:N", tooltip=tooltip
+    points = (
+        alt.Chart(data)
+        .mark_point(filled=True, size=t.point_size * 0.6, opacity=0.9)
+        .encode(x=x, y=y, color=color, shape=shape, detail="line:N", tooltip=tooltip)
     )
     # Each line named on the line too, so no line is told apart by colour alone;
     # each activation's names sit at a different layer, so they do not overlap.
     at_layer = {a: 1 + round(k * (layers - 1) / len(activations)) for k, a in enumerate(activations)}
     ends = data[data["layer"] == data["activation"].map(at_layer)]
-    labels = alt.Chart(ends).mark_text(align="left", dx=6, dy=-11, fontSize=t.font_size - 1, fontWeight="bold").encode(
-        x=x, y=y, color=alt.Color("activation:N", scale=color_scale, legend=None), text="line:N"
+    labels = (
+        alt.Chart(ends)
+        .mark_text(align="left", dx=6, dy=-11, fontSize=t.font_size - 1, fontWeight="bold")
+        .encode(x=x, y=y, color=alt.Color("activation:N", scale=color_scale, legend=None), text="line:N")
     )
-    reference = alt.Chart(bound).mark_line(color=OKABE_ITO["black"], strokeDash=[1, 3], strokeWidth=1.5).encode(
-        x=x, y=y, tooltip=[alt.Tooltip("what:N"), alt.Tooltip("layer:Q"), alt.Tooltip("gradient:Q", format=".3e")]
+    reference = (
+        alt.Chart(bound)
+        .mark_line(color=OKABE_ITO["black"], strokeDash=[1, 3], strokeWidth=1.5)
+        .encode(
+            x=x, y=y, tooltip=[alt.Tooltip("what:N"), alt.Tooltip("layer:Q"), alt.Tooltip("gradient:Q", format=".3e")]
+        )
     )
     chart = alt.layer(reference, lines, points, labels).resolve_scale(color="shared")
     return style_chart(chart.properties(height=t.chart_height + 60))

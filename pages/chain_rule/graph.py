@@ -21,9 +21,8 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from ui.numbers import number
-
 from core.chain_rule import Graph, Network, Node
+from ui.numbers import number
 from ui.theme import NORMAL, OKABE_ITO, Theme
 
 __all__ = ["View", "subscript", "walk", "core_step", "network_view", "expression_view", "graph_svg", "narrate", "short"]
@@ -65,7 +64,7 @@ def short(value) -> str:
 
 def subscript(name: str) -> str:
     head = name.rstrip("0123456789")
-    return head + name[len(head):].translate(_SUBSCRIPTS)
+    return head + name[len(head) :].translate(_SUBSCRIPTS)
 
 
 # --- which nodes, in which order ------------------------------------------------------
@@ -193,8 +192,10 @@ def _text_width(parts: tuple[str, str], font: float) -> float:
 def _layout(graph: Graph, view: View, font: float) -> dict[int, _Box]:
     """Boxes of the shown nodes: one row per layer for a network, columns by depth for an expression."""
     shown = [n for n in graph.nodes if n.kind != "constant"]
-    width = {n.id: max(_text_width(p, font) for p in _lines(graph, n, view, n.grad) + ((NOT_YET, ""),))
-             + 2 * _PAD * font for n in shown}
+    width = {
+        n.id: max(_text_width(p, font) for p in _lines(graph, n, view, n.grad) + ((NOT_YET, ""),)) + 2 * _PAD * font
+        for n in shown
+    }
     height = 3 * _LINE * font + 2 * _PAD * font
     gap = 3.2 * font  # room for an edge label between neighbours
     boxes: dict[int, _Box] = {}
@@ -214,9 +215,11 @@ def _layout(graph: Graph, view: View, font: float) -> dict[int, _Box]:
         columns.setdefault(depth[n.id], []).append(n.id)
     order: dict[int, float] = {}
     for d in sorted(columns):  # each column sorted by where its inputs sit (barycentre)
+
         def centre(i: int) -> float:
             ins = [order[j] for j in graph.nodes[i].inputs if j in order]
             return sum(ins) / len(ins) if ins else float(i)
+
         columns[d].sort(key=centre)
         for k, i in enumerate(columns[d]):
             order[i] = k - (len(columns[d]) - 1) / 2
@@ -259,16 +262,18 @@ def _edge_path(source: _Box, target: _Box, rows: bool, adjacent: bool) -> tuple[
         # A skip along the row arcs over the box between.
         x1, x2, y = source.x + 0.7 * source.w, target.x + 0.3 * target.w, source.y
         lift = min(0.4 * source.h + 0.03 * abs(x2 - x1), 0.7 * source.h)
-        return f"M{x1:.1f},{y:.1f} Q{(x1 + x2) / 2:.1f},{y - 2 * lift:.1f} {x2:.1f},{y:.1f}", (x1 + x2) / 2, y - lift - 4
+        return (
+            f"M{x1:.1f},{y:.1f} Q{(x1 + x2) / 2:.1f},{y - 2 * lift:.1f} {x2:.1f},{y:.1f}",
+            (x1 + x2) / 2,
+            y - lift - 4,
+        )
     if rows:  # down to a later row
         x1, y1, x2, y2 = source.cx, source.y + source.h, target.cx, target.y
         mid = (y1 + y2) / 2
-        return (f"M{x1:.1f},{y1:.1f} C{x1:.1f},{mid:.1f} {x2:.1f},{mid:.1f} {x2:.1f},{y2:.1f}",
-                (x1 + x2) / 2, mid - 4)
+        return (f"M{x1:.1f},{y1:.1f} C{x1:.1f},{mid:.1f} {x2:.1f},{mid:.1f} {x2:.1f},{y2:.1f}", (x1 + x2) / 2, mid - 4)
     x1, y1, x2, y2 = source.x + source.w, source.cy, target.x, target.cy
     mid = (x1 + x2) / 2
-    return (f"M{x1:.1f},{y1:.1f} C{mid:.1f},{y1:.1f} {mid:.1f},{y2:.1f} {x2:.1f},{y2:.1f}",
-            mid, (y1 + y2) / 2 - 5)
+    return (f"M{x1:.1f},{y1:.1f} C{mid:.1f},{y1:.1f} {mid:.1f},{y2:.1f} {x2:.1f},{y2:.1f}", mid, (y1 + y2) / 2 - 5)
 
 
 def _text(x: float, y: float, parts: tuple[str, str], font: float, colour: str, italic: bool = False) -> str:
@@ -279,13 +284,16 @@ def _text(x: float, y: float, parts: tuple[str, str], font: float, colour: str, 
     if plain:
         style = ' font-style="italic"' if italic else ""
         fill = f' fill="{_SECONDARY_TEXT}"' if bold else ""
-        spans.append(f'<tspan{style}{fill}>{"  " if bold else ""}{plain}</tspan>')
-    return (f'<text x="{x:.1f}" y="{y:.1f}" font-size="{font}" text-anchor="middle" fill="{colour}" '
-            f'xml:space="preserve">{"".join(spans)}</text>')
+        spans.append(f"<tspan{style}{fill}>{'  ' if bold else ''}{plain}</tspan>")
+    return (
+        f'<text x="{x:.1f}" y="{y:.1f}" font-size="{font}" text-anchor="middle" fill="{colour}" '
+        f'xml:space="preserve">{"".join(spans)}</text>'
+    )
 
 
-def graph_svg(graph: Graph, step: int = 0, theme: Theme = NORMAL, view: View | None = None,
-              alt: str = "The computational graph") -> str:
+def graph_svg(
+    graph: Graph, step: int = 0, theme: Theme = NORMAL, view: View | None = None, alt: str = "The computational graph"
+) -> str:
     """SVG of `graph` after `step` backward steps (0: forward pass only).
 
     Boxes show their operation, forward value and gradient ("not yet
@@ -309,34 +317,48 @@ def graph_svg(graph: Graph, step: int = 0, theme: Theme = NORMAL, view: View | N
         if edge.source not in boxes:
             continue
         hot = current is not None and edge.source == current
-        path, lx, ly = _edge_path(boxes[edge.source], boxes[edge.target], rows, (edge.source, edge.target) in neighbours)
+        path, lx, ly = _edge_path(
+            boxes[edge.source], boxes[edge.target], rows, (edge.source, edge.target) in neighbours
+        )
         colour, width, marker = (_HIGHLIGHT, 3.5, "hot") if hot else (_EDGE, 1.3, "cold")
-        parts.append(f'<path d="{path}" fill="none" stroke="{colour}" stroke-width="{width}" '
-                     f'marker-end="url(#bp-{marker})"/>')
+        parts.append(
+            f'<path d="{path}" fill="none" stroke="{colour}" stroke-width="{width}" marker-end="url(#bp-{marker})"/>'
+        )
         weight = ' font-weight="bold"' if hot else ""
-        labels.append(f'<text x="{lx:.1f}" y="{ly:.1f}" font-size="{font}" text-anchor="middle" fill="{colour}"{weight} '
-                      f'paint-order="stroke" stroke="#ffffff" stroke-width="4">{html.escape(short(edge.local))}</text>')
+        labels.append(
+            f'<text x="{lx:.1f}" y="{ly:.1f}" font-size="{font}" text-anchor="middle" fill="{colour}"{weight} '
+            f'paint-order="stroke" stroke="#ffffff" stroke-width="4">{html.escape(short(edge.local))}</text>'
+        )
     for i, box in boxes.items():
         node = graph.nodes[i]
         fill = _CURRENT_FILL if i == current else _FILL[node.kind]
         stroke, width = (_HIGHLIGHT, 4) if i == current else (_OUTLINE, 1.2)
         if i == graph.output.id:  # the output: a double outline
-            parts.append(f'<rect x="{box.x - 4:.1f}" y="{box.y - 4:.1f}" width="{box.w + 8:.1f}" '
-                         f'height="{box.h + 8:.1f}" rx="12" fill="none" stroke="{_OUTLINE}" stroke-width="1.2"/>')
-        parts.append(f'<rect x="{box.x:.1f}" y="{box.y:.1f}" width="{box.w:.1f}" height="{box.h:.1f}" rx="9" '
-                     f'fill="{fill}" stroke="{stroke}" stroke-width="{width}"/>')
+            parts.append(
+                f'<rect x="{box.x - 4:.1f}" y="{box.y - 4:.1f}" width="{box.w + 8:.1f}" '
+                f'height="{box.h + 8:.1f}" rx="12" fill="none" stroke="{_OUTLINE}" stroke-width="1.2"/>'
+            )
+        parts.append(
+            f'<rect x="{box.x:.1f}" y="{box.y:.1f}" width="{box.w:.1f}" height="{box.h:.1f}" rx="9" '
+            f'fill="{fill}" stroke="{stroke}" stroke-width="{width}"/>'
+        )
         head, value, gradient = _lines(graph, node, view, adjoints[i])
         top = box.y + _PAD * font + font
         parts.append(_text(box.cx, top, head, font, "#111111"))
         parts.append(_text(box.cx, top + _LINE * font, value, font, "#111111"))
         done = adjoints[i] is not None
-        parts.append(_text(box.cx, top + 2 * _LINE * font, gradient, font,
-                           _DONE_TEXT if done else _PENDING_TEXT, italic=not done))
+        parts.append(
+            _text(
+                box.cx, top + 2 * _LINE * font, gradient, font, _DONE_TEXT if done else _PENDING_TEXT, italic=not done
+            )
+        )
     if rows:  # the row labels, above each row
         for r in sorted({view.rows[i] for i in boxes}):
             top = min(box.y for i, box in boxes.items() if view.rows[i] == r)
-            parts.append(f'<text x="0" y="{top - 0.9 * font:.1f}" font-size="{font * 0.9:.1f}" fill="{_SECONDARY_TEXT}" '
-                         f'font-weight="bold">{html.escape(view.row_labels[r])}</text>')
+            parts.append(
+                f'<text x="0" y="{top - 0.9 * font:.1f}" font-size="{font * 0.9:.1f}" fill="{_SECONDARY_TEXT}" '
+                f'font-weight="bold">{html.escape(view.row_labels[r])}</text>'
+            )
     margin = 6
     left = min(b.x for b in boxes.values()) - margin
     top = min(b.y for b in boxes.values()) - (3.4 * font if rows else 2 * font) - margin
@@ -352,7 +374,9 @@ def graph_svg(graph: Graph, step: int = 0, theme: Theme = NORMAL, view: View | N
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{left:.1f} {top:.1f} {w:.1f} {h:.1f}" role="img" '
         f'aria-label="{html.escape(alt)}" style="width: 100%; max-width: {w * _MAX_GROWTH:.0f}px; height: auto; '
         f'font-family: inherit;"><title>{html.escape(alt)}</title><defs>{arrows}</defs>'
-        + "".join(parts) + "".join(labels) + "</svg>"
+        + "".join(parts)
+        + "".join(labels)
+        + "</svg>"
     )
 
 
@@ -392,4 +416,3 @@ def narrate(graph: Graph, step: int, view: View | None = None) -> str:
             f"This is the gradient for **{name}**: gradient descent changes it by −learning rate × {short(node.grad)}."
         )
     return "\n\n".join(sentences)
-

@@ -20,4 +20,20 @@ STEP = "c_step"
 TAB = "c_tab"
 X = "c_x"
 
-ALL = (ACT, ACTS, DEPTH, F, GX, GY, INNER, LAYERS, OUTER, Q1, SCALES, SOURCE, STEP, TAB, X,)
+ALL = (
+    ACT,
+    ACTS,
+    DEPTH,
+    F,
+    GX,
+    GY,
+    INNER,
+    LAYERS,
+    OUTER,
+    Q1,
+    SCALES,
+    SOURCE,
+    STEP,
+    TAB,
+    X,
+)

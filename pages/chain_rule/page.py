@@ -24,6 +24,7 @@ page.header(
 @page.guarded
 def _lesson() -> None:
     """Everything below the title: a control moved here reruns this, not the sidebar or the header."""
+
     def _reveal_course_example() -> None:
         u, xx = symbol("u"), symbol("x")
         rule = chain_rule.chain_rule(u**2, 2 * xx + 3)
@@ -52,9 +53,15 @@ def _lesson() -> None:
         st.subheader("Compose two functions: d/dx f(g(x)) = f′(g(x)) · g′(x)")
         with st.container(border=True):
             left, middle, right = st.columns([2, 2, 1])
-            outer_text, _ = function_input("Outer function f(u)", key=keys.OUTER, default="u^2", variables=("u",), container=left)
-            inner_text, _ = function_input("Inner function g(x)", key=keys.INNER, default="2x + 3", variables=("x",), container=middle)
-            x = right.number_input("Point x", key=keys.X, value=1.0, min_value=-1e6, max_value=1e6, step=0.5, bind="query-params")
+            outer_text, _ = function_input(
+                "Outer function f(u)", key=keys.OUTER, default="u^2", variables=("u",), container=left
+            )
+            inner_text, _ = function_input(
+                "Inner function g(x)", key=keys.INNER, default="2x + 3", variables=("x",), container=middle
+            )
+            x = right.number_input(
+                "Point x", key=keys.X, value=1.0, min_value=-1e6, max_value=1e6, step=0.5, bind="query-params"
+            )
 
         composed = state.compose(outer_text, inner_text)
         if composed.error:
@@ -69,11 +76,19 @@ def _lesson() -> None:
             with check_column:
                 st.markdown(f"**Check at x = {x:g}** against a central difference of f(g(x)):")
                 first, second = st.columns(2)
-                first.metric("Chain rule f′(g(x)) · g′(x)", numbers.number(check.chain),
-                             help=f"f′(g(x)) = {numbers.number(check.outer_at_inner)}, g′(x) = {numbers.number(check.inner_derivative)}")
-                second.metric("Central difference", numbers.number(check.central),
-                              delta=f"off by {numbers.error(abs(check.central - check.chain))}", delta_color="off", delta_arrow="off",
-                              help=f"(f(g(x + h)) − f(g(x − h))) / 2h with h = {check.h:g}, in float64")
+                first.metric(
+                    "Chain rule f′(g(x)) · g′(x)",
+                    numbers.number(check.chain),
+                    help=f"f′(g(x)) = {numbers.number(check.outer_at_inner)}, g′(x) = {numbers.number(check.inner_derivative)}",
+                )
+                second.metric(
+                    "Central difference",
+                    numbers.number(check.central),
+                    delta=f"off by {numbers.error(abs(check.central - check.chain))}",
+                    delta_color="off",
+                    delta_arrow="off",
+                    help=f"(f(g(x + h)) − f(g(x − h))) / 2h with h = {check.h:g}, in float64",
+                )
                 st.markdown(state.compose_sentence(check))
 
     _compose()
@@ -86,17 +101,28 @@ def _lesson() -> None:
         st.subheader("Backpropagation: the chain rule on a graph")
         with st.container(border=True):
             source_column, left, right = st.columns([1.3, 1.6, 2])
-            source = segmented(source_column, "Graph of", ["Network", "Your function"], default="Network", key=keys.SOURCE)
+            source = segmented(
+                source_column, "Graph of", ["Network", "Your function"], default="Network", key=keys.SOURCE
+            )
             if source == "Network":
-                depth = left.slider("Layers", min_value=1, max_value=chain_rule.MAX_DEPTH, value=2, key=keys.DEPTH, bind="query-params")
-                activation = segmented(right, "Activation", list(chain_rule.ACTIVATIONS), default="sigmoid", key=keys.ACT)
+                depth = left.slider(
+                    "Layers", min_value=1, max_value=chain_rule.MAX_DEPTH, value=2, key=keys.DEPTH, bind="query-params"
+                )
+                activation = segmented(
+                    right, "Activation", list(chain_rule.ACTIVATIONS), default="sigmoid", key=keys.ACT
+                )
                 key = ("network", depth, activation)
             else:
-                text, _ = function_input("Function of x and y", key=keys.F, default="(x*y + sin(x))^2", variables=("x", "y"),
-                                         container=left)
+                text, _ = function_input(
+                    "Function of x and y", key=keys.F, default="(x*y + sin(x))^2", variables=("x", "y"), container=left
+                )
                 px, py = right.columns(2)
-                gx = px.number_input("x", key=keys.GX, value=0.7, min_value=-1e6, max_value=1e6, step=0.1, bind="query-params")
-                gy = py.number_input("y", key=keys.GY, value=-1.3, min_value=-1e6, max_value=1e6, step=0.1, bind="query-params")
+                gx = px.number_input(
+                    "x", key=keys.GX, value=0.7, min_value=-1e6, max_value=1e6, step=0.1, bind="query-params"
+                )
+                gy = py.number_input(
+                    "y", key=keys.GY, value=-1.3, min_value=-1e6, max_value=1e6, step=0.1, bind="query-params"
+                )
                 key = ("expression", text, gx, gy)
 
         drawn = state.drawn(key)
@@ -119,11 +145,16 @@ def _lesson() -> None:
             step = state.step_control(key=keys.STEP, steps=drawn.steps, container=controls)
             story.markdown(state.narration(key, step))
             # Our own SVG (every text in it escaped); st.html would strip it.
-            st.markdown(state.svg(
-                key, step, presenting(),
-                "The computational graph: each box is one operation with its forward value and its gradient; "
-                "arrows carry the local derivatives back from the loss.",
-            ), unsafe_allow_html=True)
+            st.markdown(
+                state.svg(
+                    key,
+                    step,
+                    presenting(),
+                    "The computational graph: each box is one operation with its forward value and its gradient; "
+                    "arrows carry the local derivatives back from the loss.",
+                ),
+                unsafe_allow_html=True,
+            )
             st.caption(
                 "Blue boxes are inputs and weights; each box shows its operation, its forward **value** and its **grad** "
                 "(∂L/∂node). Numbers on arrows are local derivatives ∂(node)/∂(input). The thick vermillion box is the node "
@@ -140,12 +171,31 @@ def _lesson() -> None:
         def _vanishing() -> None:
             """Gradients through a deep chain; its controls redraw only this tab."""
             left, middle, right = st.columns([2, 2, 2])
-            layers = left.slider("Layers in the chain", min_value=1, max_value=chain_rule.MAX_LAYERS, value=30, key=keys.LAYERS,
-                                 bind="query-params")
-            activations = middle.pills("Activations", list(chain_rule.ACTIVATIONS), selection_mode="multi",
-                                       default=list(chain_rule.ACTIVATIONS), key=keys.ACTS, bind="query-params")
-            scales = right.pills("Weights scaled by", state.WEIGHT_SCALES, selection_mode="multi", default=[0.5, 1.0, 2.0],
-                                 format_func=lambda w: f"{w:g}", key=keys.SCALES, bind="query-params")
+            layers = left.slider(
+                "Layers in the chain",
+                min_value=1,
+                max_value=chain_rule.MAX_LAYERS,
+                value=30,
+                key=keys.LAYERS,
+                bind="query-params",
+            )
+            activations = middle.pills(
+                "Activations",
+                list(chain_rule.ACTIVATIONS),
+                selection_mode="multi",
+                default=list(chain_rule.ACTIVATIONS),
+                key=keys.ACTS,
+                bind="query-params",
+            )
+            scales = right.pills(
+                "Weights scaled by",
+                state.WEIGHT_SCALES,
+                selection_mode="multi",
+                default=[0.5, 1.0, 2.0],
+                format_func=lambda w: f"{w:g}",
+                key=keys.SCALES,
+                bind="query-params",
+            )
             if not activations or not scales:
                 st.info("Pick at least one activation and one weight scale.")
             else:

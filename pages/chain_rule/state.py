@@ -23,8 +23,8 @@ from core.limits import SymbolicTimeout, run_bounded
 from core.numeric import finfo, lambdify
 from pages.chain_rule import graph as graph_view
 from ui import numbers, slopes, symbolic
-from ui.theme import NORMAL, PRESENTER
 from ui.symbolic import SYMBOLIC_TIMEOUT
+from ui.theme import NORMAL, PRESENTER
 
 # Central-difference steps near the best h of each precision, about eps^(1/3).
 CHECK_H = {name: float(f"{float(finfo(name).eps) ** (1 / 3):.0e}") for name in ("float64", "float32")}
@@ -70,20 +70,29 @@ def compose_sentence(check: Check) -> str:
     if check.why:
         return check.why
     if not (math.isfinite(check.chain) and math.isfinite(check.central)):
-        return (f"At this x the derivative is not a finite number in float64 ({numbers.number(check.chain)}): "
-                "the values are too large for float64. Try another point.")
+        return (
+            f"At this x the derivative is not a finite number in float64 ({numbers.number(check.chain)}): "
+            "the values are too large for float64. Try another point."
+        )
     gap = abs(check.central - check.chain)
     if check.tolerance >= abs(check.chain) and check.tolerance > 0:
-        return (f"f′(g(x)) = {numbers.number(check.outer_at_inner)} times g′(x) = {numbers.number(check.inner_derivative)} "
-                f"gives {numbers.number(check.chain)}; the difference quotient gives {numbers.number(check.central)}. "
-                f"At this x the difference quotient cannot check it: its own error (about {numbers.error(check.tolerance)}, "
-                f"round-off ε·|f|/h plus truncation with h = {check.h:g}) is as large as the slope itself.")
-    verdict = ("agree, within the difference quotient's own error" if gap <= check.tolerance
-               else f"disagree: the function bends too fast here for h = {check.h:g}, so the difference quotient "
-                    "is still far from its limit")
-    return (f"f′(g(x)) = {numbers.number(check.outer_at_inner)} times g′(x) = {numbers.number(check.inner_derivative)} "
+        return (
+            f"f′(g(x)) = {numbers.number(check.outer_at_inner)} times g′(x) = {numbers.number(check.inner_derivative)} "
             f"gives {numbers.number(check.chain)}; the difference quotient gives {numbers.number(check.central)}. "
-            f"They {verdict} (about {numbers.error(check.tolerance)}: round-off ε·|f|/h plus truncation).")
+            f"At this x the difference quotient cannot check it: its own error (about {numbers.error(check.tolerance)}, "
+            f"round-off ε·|f|/h plus truncation with h = {check.h:g}) is as large as the slope itself."
+        )
+    verdict = (
+        "agree, within the difference quotient's own error"
+        if gap <= check.tolerance
+        else f"disagree: the function bends too fast here for h = {check.h:g}, so the difference quotient "
+        "is still far from its limit"
+    )
+    return (
+        f"f′(g(x)) = {numbers.number(check.outer_at_inner)} times g′(x) = {numbers.number(check.inner_derivative)} "
+        f"gives {numbers.number(check.chain)}; the difference quotient gives {numbers.number(check.central)}. "
+        f"They {verdict} (about {numbers.error(check.tolerance)}: round-off ε·|f|/h plus truncation)."
+    )
 
 
 @dataclass(frozen=True)
@@ -131,8 +140,16 @@ def compose_check(outer_text: str, inner_text: str, x: float) -> Check | None:
         inner_derivative = at(rule.inner_derivative, "x", x)
         central = float(finite_difference(rule.composition, x, COMPOSE_H, method="central", variable="x"))
         tolerance = central_tolerance(lambdify(rule.composition, ["x"]), x, COMPOSE_H)
-        return Check(outer_at_inner, inner_derivative, outer_at_inner * inner_derivative, at(rule.direct, "x", x),
-                     central, COMPOSE_H, tolerance, why)
+        return Check(
+            outer_at_inner,
+            inner_derivative,
+            outer_at_inner * inner_derivative,
+            at(rule.direct, "x", x),
+            central,
+            COMPOSE_H,
+            tolerance,
+            why,
+        )
 
 
 # --- the graph -----------------------------------------------------------------------------
@@ -169,8 +186,14 @@ def expression_graph(text: str, x: float, y: float) -> Drawn:
         return Drawn(None, None, point, None, parsed.error)
     expr = parsed.analysis.expr
     if not expr.free_symbols:
-        return Drawn(None, None, point, expr, f"**{text}** is a constant: it depends on neither x nor y, so there is "
-                     "nothing to pass a gradient back to (both gradients are 0). Type a function of x and y.")
+        return Drawn(
+            None,
+            None,
+            point,
+            expr,
+            f"**{text}** is a constant: it depends on neither x nor y, so there is "
+            "nothing to pass a gradient back to (both gradients are 0). Type a function of x and y.",
+        )
     try:
         graph = chain.backprop(expr, ("x", "y"), point)
     except ValueError as error:
@@ -206,10 +229,14 @@ def graph_intro(source: tuple, d: Drawn) -> str:
     if source[0] == "network":
         _, depth, activation = source
         act = {"sigmoid": "σ", "tanh": "tanh", "relu": "ReLU"}[activation]
-        return (f"The network: x = 0.5 → {depth} layer{'s' if depth > 1 else ''} "
-                f"aᵢ = {act}(wᵢ·aᵢ₋₁ + bᵢ) → loss L = ({graph_view.subscript(f'a{depth}')} − 1)², "
-                f"drawn one row per layer: {nodes} nodes, L = {graph_view.short(d.graph.value)}.")
-    return f"Your function at x = {source[2]:g}, y = {source[3]:g}: {nodes} nodes, f = {graph_view.short(d.graph.value)}."
+        return (
+            f"The network: x = 0.5 → {depth} layer{'s' if depth > 1 else ''} "
+            f"aᵢ = {act}(wᵢ·aᵢ₋₁ + bᵢ) → loss L = ({graph_view.subscript(f'a{depth}')} − 1)², "
+            f"drawn one row per layer: {nodes} nodes, L = {graph_view.short(d.graph.value)}."
+        )
+    return (
+        f"Your function at x = {source[2]:g}, y = {source[3]:g}: {nodes} nodes, f = {graph_view.short(d.graph.value)}."
+    )
 
 
 # --- gradient check ------------------------------------------------------------------------
@@ -227,7 +254,9 @@ def gradient_check(source: tuple) -> pd.DataFrame:
     inputs = tuple(d.point)
     point = tuple(d.point.values())
     # Numbers go into compiled functions, never into sympy: exp(exp(x)) at x = 1e6 would be computed exactly.
-    numeric = {dtype: gradients.numeric_gradient(d.expr, inputs, point, h=h, dtype=dtype) for dtype, h in CHECK_H.items()}
+    numeric = {
+        dtype: gradients.numeric_gradient(d.expr, inputs, point, h=h, dtype=dtype) for dtype, h in CHECK_H.items()
+    }
     if source[0] == "network":  # the app's own smooth expression: its partials, evaluated
         exact = dict(zip(inputs, gradients.evaluate(gradients.gradient(d.expr, inputs), inputs, point)))
     rows = []
@@ -265,9 +294,15 @@ def check_sentence(table: pd.DataFrame) -> str:
 
 def check_display(table: pd.DataFrame) -> pd.DataFrame:
     """The check as text, every number in the shortest digits of its own precision."""
-    shown = pd.DataFrame({"input": table["input"].map(graph_view.subscript), "value": table["value"].map(numbers.number)})
-    for column, title, dtype in (("backprop", "backprop", "float64"), ("exact", "exact (sympy)", "float64"),
-                                 ("float64", "central float64", "float64"), ("float32", "central float32", "float32")):
+    shown = pd.DataFrame(
+        {"input": table["input"].map(graph_view.subscript), "value": table["value"].map(numbers.number)}
+    )
+    for column, title, dtype in (
+        ("backprop", "backprop", "float64"),
+        ("exact", "exact (sympy)", "float64"),
+        ("float64", "central float64", "float64"),
+        ("float32", "central float32", "float32"),
+    ):
         shown[title] = table[column].map(lambda v, d=dtype: numbers.number(v, d))
         if column != "exact":
             shown[f"{title} error"] = table[f"{column} error"].map(numbers.error)
@@ -283,8 +318,10 @@ WEIGHT_SCALES = [0.25, 0.5, 1.0, 1.5, 2.0, 4.0]
 def flow_alt(flow: pd.DataFrame) -> str:
     last = flow[flow["layer"] == 1]
     parts = [f"{r.activation} with w = {r.weight_scale:g}: {r.gradient:.1e}" for r in last.itertuples()]
-    return (f"Log-scale chart of the gradient reaching each of {int(flow['layer'].max())} layers. "
-            f"At layer 1, farthest from the loss: {'; '.join(parts)}.")
+    return (
+        f"Log-scale chart of the gradient reaching each of {int(flow['layer'].max())} layers. "
+        f"At layer 1, farthest from the loss: {'; '.join(parts)}."
+    )
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
@@ -308,11 +345,23 @@ def step_control(*, key: str, steps: int, container=st) -> int:
         st.session_state[key] = steps
     slider = container.container()
     buttons = container.container(horizontal=True)
-    buttons.button("Previous", key=f"{key}_prev", on_click=move, args=(-1,), icon=":material/arrow_back:",
-                   shortcut="Left")
-    buttons.button("Next", key=f"{key}_next", on_click=move, args=(1,), icon=":material/arrow_forward:",
-                   shortcut="Right", type="primary")
+    buttons.button(
+        "Previous", key=f"{key}_prev", on_click=move, args=(-1,), icon=":material/arrow_back:", shortcut="Left"
+    )
+    buttons.button(
+        "Next",
+        key=f"{key}_next",
+        on_click=move,
+        args=(1,),
+        icon=":material/arrow_forward:",
+        shortcut="Right",
+        type="primary",
+    )
     return slider.slider(
-        "Backward step", min_value=0, max_value=steps, key=key, bind="query-params",
+        "Backward step",
+        min_value=0,
+        max_value=steps,
+        key=key,
+        bind="query-params",
         help="0: only the forward pass has run. Each step finalises one node's gradient, from the output back.",
     )

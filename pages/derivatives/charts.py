@@ -59,10 +59,16 @@ def error_vs_h(sweep: pd.DataFrame, model: pd.DataFrame, best: pd.DataFrame) -> 
     data["what"] = data["outcome"].map(OUTCOME_LABELS).fillna("finite error")
     data = thin(data, ["dtype", "method"], MAX_ROWS - len(model) - len(best) - 4)
 
-    x = alt.X("h:Q", scale=alt.Scale(type="log", domain=[data["h"].min(), data["h"].max()]),
-              axis=alt.Axis(format=".0e", values=_log_ticks(data["h"].min(), data["h"].max()), title="step size h"))
-    y = alt.Y("plotted:Q", scale=alt.Scale(type="log", domain=[low, high]),
-              axis=alt.Axis(format=".0e", title="|estimate − exact slope|"))
+    x = alt.X(
+        "h:Q",
+        scale=alt.Scale(type="log", domain=[data["h"].min(), data["h"].max()]),
+        axis=alt.Axis(format=".0e", values=_log_ticks(data["h"].min(), data["h"].max()), title="step size h"),
+    )
+    y = alt.Y(
+        "plotted:Q",
+        scale=alt.Scale(type="log", domain=[low, high]),
+        axis=alt.Axis(format=".0e", title="|estimate − exact slope|"),
+    )
     color = alt.Color("dtype:N", scale=precision_color(dtypes), title="precision")
     tooltip = [
         alt.Tooltip("dtype:N", title="precision"),
@@ -80,34 +86,70 @@ def error_vs_h(sweep: pd.DataFrame, model: pd.DataFrame, best: pd.DataFrame) -> 
     ).encode(x=alt.value(0), y=alt.Y("y:Q"), text="label:N")
 
     finite_rows = data[data["outcome"] == "ok"]
-    lines = alt.Chart(finite_rows).mark_line(point=False).encode(
-        x=x, y=y, color=color, strokeDash=alt.StrokeDash("method:N", title="method"), detail="method:N", tooltip=tooltip
+    lines = (
+        alt.Chart(finite_rows)
+        .mark_line(point=False)
+        .encode(
+            x=x,
+            y=y,
+            color=color,
+            strokeDash=alt.StrokeDash("method:N", title="method"),
+            detail="method:N",
+            tooltip=tooltip,
+        )
     )
-    flagged = alt.Chart(data[data["outcome"] != "ok"]).mark_point(filled=True, opacity=0.85).encode(
-        x=x, y=y, color=color, shape=alt.Shape("what:N", title="cannot be drawn on a log axis"), tooltip=tooltip
+    flagged = (
+        alt.Chart(data[data["outcome"] != "ok"])
+        .mark_point(filled=True, opacity=0.85)
+        .encode(
+            x=x, y=y, color=color, shape=alt.Shape("what:N", title="cannot be drawn on a log axis"), tooltip=tooltip
+        )
     )
     layers = [band_layer, lines, flagged]
     if len(model):
         layers.append(
-            alt.Chart(model).mark_line(strokeDash=[2, 3], opacity=0.55, clip=True).encode(
-                x=x, y=alt.Y("model:Q"), color=color, detail="method:N",
-                tooltip=[alt.Tooltip("dtype:N"), alt.Tooltip("method:N"), alt.Tooltip("h:Q", format=".2e"),
-                         alt.Tooltip("model:Q", title="modelled error", format=".2e")],
+            alt.Chart(model)
+            .mark_line(strokeDash=[2, 3], opacity=0.55, clip=True)
+            .encode(
+                x=x,
+                y=alt.Y("model:Q"),
+                color=color,
+                detail="method:N",
+                tooltip=[
+                    alt.Tooltip("dtype:N"),
+                    alt.Tooltip("method:N"),
+                    alt.Tooltip("h:Q", format=".2e"),
+                    alt.Tooltip("model:Q", title="modelled error", format=".2e"),
+                ],
             )
         )
     if len(best):
         layers.append(
-            alt.Chart(best).mark_point(shape="diamond", filled=True, size=t.point_size * 2, stroke="black").encode(
-                x=x, y=alt.Y("model:Q"), color=color,
-                tooltip=[alt.Tooltip("dtype:N"), alt.Tooltip("method:N"), alt.Tooltip("h:Q", title="best h", format=".2e")],
+            alt.Chart(best)
+            .mark_point(shape="diamond", filled=True, size=t.point_size * 2, stroke="black")
+            .encode(
+                x=x,
+                y=alt.Y("model:Q"),
+                color=color,
+                tooltip=[
+                    alt.Tooltip("dtype:N"),
+                    alt.Tooltip("method:N"),
+                    alt.Tooltip("h:Q", title="best h", format=".2e"),
+                ],
             )
         )
     current = alt.XDatum(alt.expr("current_h"), type="quantitative")
     layers.append(alt.Chart().mark_rule(color=OKABE_ITO["vermillion"], strokeWidth=t.stroke_width).encode(x=current))
     layers.append(
         alt.Chart()
-        .mark_text(align="left", dx=5, color=OKABE_ITO["vermillion"], fontSize=t.font_size, fontWeight="bold",
-                   text=alt.expr("'your h = ' + format(current_h, '.0e')"))
+        .mark_text(
+            align="left",
+            dx=5,
+            color=OKABE_ITO["vermillion"],
+            fontSize=t.font_size,
+            fontWeight="bold",
+            text=alt.expr("'your h = ' + format(current_h, '.0e')"),
+        )
         .encode(x=current, y=alt.value(12))
     )
     chart = alt.layer(*layers).add_params(alt.param(name="current_h", value=1e-2))
@@ -134,20 +176,34 @@ def secant_tangent(curve: pd.DataFrame, tangent: pd.DataFrame, anchor: pd.DataFr
         .mark_line(color=OKABE_ITO["vermillion"], strokeDash=[8, 5], clip=True)
         .encode(x=x, y=y, tooltip=[alt.Tooltip("line:N")])
     )
-    at_h = {"x": alt.XDatum(alt.expr("x_h"), type="quantitative"), "y": alt.YDatum(alt.expr("y_h"), type="quantitative")}
+    at_h = {
+        "x": alt.XDatum(alt.expr("x_h"), type="quantitative"),
+        "y": alt.YDatum(alt.expr("y_h"), type="quantitative"),
+    }
     point_h = alt.Chart().mark_point(filled=True, color=OKABE_ITO["vermillion"], size=t.point_size * 1.5).encode(**at_h)
-    label_h = alt.Chart().mark_text(dy=18, fontSize=t.font_size, fontWeight="bold", color=OKABE_ITO["vermillion"],
-                                    text=f"{variable} + h").encode(**at_h)
+    label_h = (
+        alt.Chart()
+        .mark_text(
+            dy=18, fontSize=t.font_size, fontWeight="bold", color=OKABE_ITO["vermillion"], text=f"{variable} + h"
+        )
+        .encode(**at_h)
+    )
     layers = [
-        alt.Chart(curve).mark_line(color=OKABE_ITO["blue"], strokeWidth=t.stroke_width).encode(
-            x=x, y=y, tooltip=[alt.Tooltip("x:Q", title=variable, format=".4f"), alt.Tooltip("y:Q", title="f", format=".4f")]
+        alt.Chart(curve)
+        .mark_line(color=OKABE_ITO["blue"], strokeWidth=t.stroke_width)
+        .encode(
+            x=x,
+            y=y,
+            tooltip=[alt.Tooltip("x:Q", title=variable, format=".4f"), alt.Tooltip("y:Q", title="f", format=".4f")],
         ),
-        alt.Chart(tangent).mark_line(color=OKABE_ITO["black"], clip=True).encode(
-            x=x, y=y, tooltip=[alt.Tooltip("line:N"), alt.Tooltip("slope:Q", format=".6g")]
-        ),
+        alt.Chart(tangent)
+        .mark_line(color=OKABE_ITO["black"], clip=True)
+        .encode(x=x, y=y, tooltip=[alt.Tooltip("line:N"), alt.Tooltip("slope:Q", format=".6g")]),
         secant,
         alt.Chart(anchor).mark_point(filled=True, color="black", size=t.point_size * 1.5).encode(x=x, y=y),
-        alt.Chart(anchor).mark_text(dy=-16, fontSize=t.font_size, fontWeight="bold").encode(x=x, y=y, text=alt.value(variable)),
+        alt.Chart(anchor)
+        .mark_text(dy=-16, fontSize=t.font_size, fontWeight="bold")
+        .encode(x=x, y=y, text=alt.value(variable)),
         point_h,
         label_h,
     ]

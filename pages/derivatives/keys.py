@@ -14,4 +14,14 @@ TAB = "d_tab"
 TRY_SECOND = "d_try_second"
 W = "d_w"
 
-ALL = (DTYPES, F, H, METHOD, Q1, Q1_SHOW, TAB, TRY_SECOND, W,)
+ALL = (
+    DTYPES,
+    F,
+    H,
+    METHOD,
+    Q1,
+    Q1_SHOW,
+    TAB,
+    TRY_SECOND,
+    W,
+)

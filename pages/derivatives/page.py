@@ -38,14 +38,21 @@ def _reveal_cancellation() -> None:
         "and 0 / 1e-17 = 0. Smaller h was supposed to be *more* accurate; below the best h it is less, and here "
         "it is completely wrong."
     )
-    preset_button("Show it below", {keys.F: "w**2", keys.W: 3.0, keys.H: 1e-17, keys.METHOD: "forward"}, key=keys.Q1_SHOW)
+    preset_button(
+        "Show it below", {keys.F: "w**2", keys.W: 3.0, keys.H: 1e-17, keys.METHOD: "forward"}, key=keys.Q1_SHOW
+    )
 
 
 predict.ask(
     predict.Question(
         key=keys.Q1,
         prompt="Loss = w², w = 3, h = 1e-17 in float64 — what will the forward difference give?",
-        choices=("About 6.01, like h = 0.01", "Almost exactly 6: smaller h is more accurate", "Exactly 0", "NaN or an error"),
+        choices=(
+            "About 6.01, like h = 0.01",
+            "Almost exactly 6: smaller h is more accurate",
+            "Exactly 0",
+            "NaN or an error",
+        ),
         answer=2,
         explain=_reveal_cancellation,
     )
@@ -59,7 +66,9 @@ def _lesson() -> None:
     with st.container(border=True):
         left, middle, right = st.columns([2.2, 1, 3])
         text, analysis = function_input("Loss function", key=keys.F, default="w**2", variables=(W,), container=left)
-        w = middle.number_input("Point w", key=keys.W, value=3.0, min_value=-1e6, max_value=1e6, step=0.5, bind="query-params")
+        w = middle.number_input(
+            "Point w", key=keys.W, value=3.0, min_value=-1e6, max_value=1e6, step=0.5, bind="query-params"
+        )
         h = step_size_slider("Step size h", key=keys.H, default=0.01, container=right)
         left, right = st.columns([1, 1])
         dtypes = precision_pills("Precisions", key=keys.DTYPES, container=left)
@@ -75,7 +84,9 @@ def _lesson() -> None:
     # Headline: the exact slope, then each precision's estimate and its error.
     table = derivatives.estimates_table(expr, w, h, dtypes=dtypes, method=method, variable=W)
     columns = st.columns(len(dtypes) + 1)
-    columns[0].metric("Exact slope (calculus)", slopes.slope_label(slope), help=f"d/d{W} of {text}, from sympy, at {W} = {w:g}")
+    columns[0].metric(
+        "Exact slope (calculus)", slopes.slope_label(slope), help=f"d/d{W} of {text}, from sympy, at {W} = {w:g}"
+    )
     for column, row in zip(columns[1:], table.itertuples()):
         column.metric(
             f"{row.dtype} estimate",
@@ -97,7 +108,13 @@ def _lesson() -> None:
         st.info(words.unavailable(method, analytic=derivatives.analytic(expr)))
 
     tab_error, tab_scope, tab_secant, tab_exact, tab_direction = st.tabs(
-        ["Error against h", "Under the microscope", "Secant vs tangent", "The exact derivative", "Which way is downhill?"],
+        [
+            "Error against h",
+            "Under the microscope",
+            "Secant vs tangent",
+            "The exact derivative",
+            "Which way is downhill?",
+        ],
         key=keys.TAB,
         on_change="rerun",
         bind="query-params",
@@ -127,8 +144,11 @@ def _lesson() -> None:
 
     if tab_scope.open:
         with tab_scope:
-            st.markdown(f"The forward difference at {W} = {w:g}, h = {format_step(h)}, in each precision"
-                        + ("" if method == "forward" else f" (the {method} method subtracts in the same way)") + ":")
+            st.markdown(
+                f"The forward difference at {W} = {w:g}, h = {format_step(h)}, in each precision"
+                + ("" if method == "forward" else f" (the {method} method subtracts in the same way)")
+                + ":"
+            )
             for scope in scopes.values():  # one under another: float64's 52 mantissa bits need the full width
                 st.code(words.microscope_text(scope, W), language=None)
 
@@ -144,7 +164,9 @@ def _lesson() -> None:
             alt=f"The curve f({W}) with its exact tangent at {W} = {w:g} (slope {numbers.number(exact)}) "
             f"and the secant through {W} and {W} + h (slope {numbers.number(primary.estimate)}).",
         )
-        tab_secant.caption(f"The secant uses the {dtypes[0]} estimate. A large h misses the tangent; a vanished h flattens it.")
+        tab_secant.caption(
+            f"The secant uses the {dtypes[0]} estimate. A large h misses the tangent; a vanished h flattens it."
+        )
 
     if tab_exact.open:
         with tab_exact:
@@ -154,7 +176,9 @@ def _lesson() -> None:
                 st.latex(step.latex)
             if slope.exists:
                 st.latex(rf"f'({w:g}) = {numbers.number(exact)}")
-                st.markdown("No h, no subtraction, no cancellation: the exact derivative is the same in every precision.")
+                st.markdown(
+                    "No h, no subtraction, no cancellation: the exact derivative is the same in every precision."
+                )
             else:
                 st.markdown(slopes.no_slope(slope, text, W, w))
 

@@ -15,7 +15,9 @@ from ui.symbolic import SYMBOLIC_TIMEOUT, analyse
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def error_sweep(text: str, variables: tuple[str, ...], x: float, dtypes: tuple[str, ...], methods: tuple[str, ...]) -> pd.DataFrame:
+def error_sweep(
+    text: str, variables: tuple[str, ...], x: float, dtypes: tuple[str, ...], methods: tuple[str, ...]
+) -> pd.DataFrame:
     expr = analyse(text, variables).analysis.expr
     return derivatives.error_sweep(expr, x, dtypes=dtypes, methods=methods, variable=variables[0])
 
@@ -35,8 +37,15 @@ def model_table(text: str, variable: str, x: float, dtypes: tuple[str, ...], met
     """The error model's curves and best h (needs the 2nd or 3rd derivative: bounded symbolic work)."""
     expr = analyse(text, (variable,)).analysis.expr
     try:
-        models = run_bounded(derivatives.error_models, expr, x, dtypes=dtypes, methods=methods, variable=variable,
-                             timeout=SYMBOLIC_TIMEOUT)
+        models = run_bounded(
+            derivatives.error_models,
+            expr,
+            x,
+            dtypes=dtypes,
+            methods=methods,
+            variable=variable,
+            timeout=SYMBOLIC_TIMEOUT,
+        )
     except (SymbolicTimeout, ValueError, TypeError, ArithmeticError):
         models = ()  # the model needs the 2nd or 3rd derivative in closed form; without it the chart has no model lines
     return derivatives.model_table(models)

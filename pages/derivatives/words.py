@@ -25,8 +25,9 @@ _DIFFERENCE = {
 }
 
 
-def verdict(m: Microscope, exact: float, variable: str = "w", method: str = "forward",
-            estimate: float | None = None) -> tuple[str, str]:
+def verdict(
+    m: Microscope, exact: float, variable: str = "w", method: str = "forward", estimate: float | None = None
+) -> tuple[str, str]:
     """(severity, sentence) for one precision's estimate.
 
     `m` is the forward-difference microscope at the same point, h and dtype
@@ -42,8 +43,10 @@ def verdict(m: Microscope, exact: float, variable: str = "w", method: str = "for
         )
     if math.isnan(estimate):
         if math.isinf(m.f_x) or math.isinf(m.f_x_plus_h):
-            return "error", (f"In {name} f({variable}) is larger than the largest {name} ({float(finfo(name).max):.4g}), "
-                             "so it is stored as inf, and inf − inf is NaN (not a number).")
+            return "error", (
+                f"In {name} f({variable}) is larger than the largest {name} ({float(finfo(name).max):.4g}), "
+                "so it is stored as inf, and inf − inf is NaN (not a number)."
+            )
         if math.isnan(m.f_x) or math.isnan(m.f_x_plus_h):
             return "error", f"In {name} the function itself gives NaN at these points, so the estimate is NaN too."
         return "error", f"In {name} the estimate is NaN (not a number): the formula divided 0 by 0 or inf by inf."
@@ -53,8 +56,10 @@ def verdict(m: Microscope, exact: float, variable: str = "w", method: str = "for
                 f"In {name} f({variable}) or f({variable} + h) is infinite: the function is larger than the largest "
                 f"{name} ({float(finfo(name).max):.4g}) there, or divides by zero, so the estimate is {number(estimate)}."
             )
-        return "error", (f"In {name} the rise divided by h overflowed to {number(estimate)}: the quotient is larger "
-                         f"than the largest {name} ({float(finfo(name).max):.4g}).")
+        return "error", (
+            f"In {name} the rise divided by h overflowed to {number(estimate)}: the quotient is larger "
+            f"than the largest {name} ({float(finfo(name).max):.4g})."
+        )
     if estimate == 0 and exact != 0:
         if m.step_vanished:
             sign = {"backward": "−", "central": "±"}.get(method, "+")
@@ -79,16 +84,22 @@ def verdict(m: Microscope, exact: float, variable: str = "w", method: str = "for
         off = abs(estimate - exact)
         relative = off / abs(exact)
         if relative > 0.1:
-            return "warning", f"In {name} the estimate {number(estimate, name)} is off by {relative:.0%}: h is far from its best value."
+            return (
+                "warning",
+                f"In {name} the estimate {number(estimate, name)} is off by {relative:.0%}: h is far from its best value.",
+            )
         if off == 0:
             return "success", f"In {name} the estimate {number(estimate, name)} is exactly the true slope."
-        return "success", (f"In {name} the estimate {number(estimate, name)} is off by {error(off)}, "
-                           f"{percent(relative)} of the true slope.")
+        return "success", (
+            f"In {name} the estimate {number(estimate, name)} is off by {error(off)}, "
+            f"{percent(relative)} of the true slope."
+        )
     return "info", f"In {name} the estimate is {number(estimate, name)}; the true slope here is 0."
 
 
-def verdicts(scopes, exact: float, variable: str = "w", method: str = "forward",
-             estimates: dict[str, float] | None = None) -> dict[str, list[str]]:
+def verdicts(
+    scopes, exact: float, variable: str = "w", method: str = "forward", estimates: dict[str, float] | None = None
+) -> dict[str, list[str]]:
     """The verdict sentences grouped by severity, worst first, for one box each.
 
     `estimates` (by dtype) are the `method`'s estimates; without them, the
@@ -168,9 +179,13 @@ def _trim(digits: str, keep: int = 40) -> str:
 def direction_sentence(slope: float, variable: str = "w") -> str:
     step = direction(slope)
     if step < 0:
-        return f"The slope is positive ({number(slope)}): uphill is to the right, so **decrease {variable}** (step left)."
+        return (
+            f"The slope is positive ({number(slope)}): uphill is to the right, so **decrease {variable}** (step left)."
+        )
     if step > 0:
-        return f"The slope is negative ({number(slope)}): uphill is to the left, so **increase {variable}** (step right)."
+        return (
+            f"The slope is negative ({number(slope)}): uphill is to the left, so **increase {variable}** (step right)."
+        )
     return f"The slope is {number(slope)}: no direction is downhill here — a flat spot (a minimum, maximum or saddle), or a broken estimate."
 
 
@@ -180,7 +195,11 @@ def direction_sentence(slope: float, variable: str = "w") -> str:
 def unavailable(method: str, *, analytic: bool) -> str:
     """Why some precisions show no estimate (only the complex step can be unavailable)."""
     if not analytic:
-        return ("The complex step needs a function that extends smoothly to complex numbers; abs, sign, relu, max "
-                "and min do not (the modulus of a complex number has no imaginary part), so it cannot estimate this slope.")
-    return (f"The complex step needs a complex number type; only {' and '.join(COMPLEX_DTYPES)} have one, "
-            "so float16 and bfloat16 show as unavailable.")
+        return (
+            "The complex step needs a function that extends smoothly to complex numbers; abs, sign, relu, max "
+            "and min do not (the modulus of a complex number has no imaginary part), so it cannot estimate this slope."
+        )
+    return (
+        f"The complex step needs a complex number type; only {' and '.join(COMPLEX_DTYPES)} have one, "
+        "so float16 and bfloat16 show as unavailable."
+    )

@@ -32,4 +32,32 @@ TAB = "gd_tab"
 UPTO = "gd_upto"
 X0_1 = "gd_x0_1"
 
-ALL = (BATCH, BSEED, DTYPES, EPOCHS, F, H, LAND, LINE_STEPS, LINE_UPTO, LR1, LR_LINE, NOISE, OPTS, P16, P32, P64, PLAY, Q1, Q1_SHOW, R, SEED, STEPS, SX, SY, TAB, UPTO, X0_1,)
+ALL = (
+    BATCH,
+    BSEED,
+    DTYPES,
+    EPOCHS,
+    F,
+    H,
+    LAND,
+    LINE_STEPS,
+    LINE_UPTO,
+    LR1,
+    LR_LINE,
+    NOISE,
+    OPTS,
+    P16,
+    P32,
+    P64,
+    PLAY,
+    Q1,
+    Q1_SHOW,
+    R,
+    SEED,
+    STEPS,
+    SX,
+    SY,
+    TAB,
+    UPTO,
+    X0_1,
+)

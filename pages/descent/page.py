@@ -30,6 +30,7 @@ def _statuses(runs: dict) -> None:
 @page.guarded
 def _lesson() -> None:
     """Everything below the title: a control moved here reruns this, not the sidebar or the header."""
+
     def _reveal_overshoot() -> None:
         story = state.overflow_story(3.0, 1.1)
         first = ", ".join(f"{w:.4g}" for w in story.points[:6, 0])
@@ -37,15 +38,20 @@ def _lesson() -> None:
             f"Each step multiplies w by 1 − 2·1.1 = **−1.2**: w = {first}, … It flips sign and grows 20% a step, and the "
             f"loss with it. {story.reason}"
         )
-        preset_button("Show it below (one weight)", {keys.TAB: "One weight", keys.LR1: 1.1, keys.X0_1: 3.0},
-                      key=keys.Q1_SHOW)
+        preset_button(
+            "Show it below (one weight)", {keys.TAB: "One weight", keys.LR1: 1.1, keys.X0_1: 3.0}, key=keys.Q1_SHOW
+        )
 
     predict.ask(
         predict.Question(
             key=keys.Q1,
             prompt="Loss = w² from w = 3 with learning rate 1.1 — what happens?",
-            choices=("It converges, just slowly", "It oscillates around 0 but gets there",
-                     "It overshoots further every step and blows up: inf, then NaN", "It stops at w = 3"),
+            choices=(
+                "It converges, just slowly",
+                "It oscillates around 0 but gets there",
+                "It overshoots further every step and blows up: inf, then NaN",
+                "It stops at w = 3",
+            ),
             answer=2,
             explain=_reveal_overshoot,
         )
@@ -53,7 +59,9 @@ def _lesson() -> None:
 
     tab_one, tab_dies, tab_two, tab_line = st.tabs(
         ["One weight", "The loop that dies", "Two weights: optimizers", "Linear regression learning"],
-        key=keys.TAB, on_change="rerun", bind="query-params",
+        key=keys.TAB,
+        on_change="rerun",
+        bind="query-params",
     )
 
     # --- one weight: the course's loop --------------------------------------------------------
@@ -61,34 +69,51 @@ def _lesson() -> None:
     def _one_weight() -> None:
         """The course's loop on x²: its own controls, so moving them redraws only this tab."""
         left, middle, right = st.columns([1, 2, 1])
-        x0 = left.number_input("Start x₀", key=keys.X0_1, value=10.0, min_value=-1e6, max_value=1e6, step=1.0,
-                               bind="query-params")
-        lr1 = middle.select_slider("Learning rate η", state.ONE_WEIGHT_RATES, value=0.1, key=keys.LR1, bind="query-params")
+        x0 = left.number_input(
+            "Start x₀", key=keys.X0_1, value=10.0, min_value=-1e6, max_value=1e6, step=1.0, bind="query-params"
+        )
+        lr1 = middle.select_slider(
+            "Learning rate η", state.ONE_WEIGHT_RATES, value=0.1, key=keys.LR1, bind="query-params"
+        )
         epochs = right.select_slider("Epochs", state.EPOCHS, value=20, key=keys.EPOCHS, bind="query-params")
         one = state.one_weight(x0, lr1, epochs)
         severity, sentence = state.regime(lr1, x0)
         getattr(st, severity)(sentence)
         curve, table = st.columns([1.4, 1])
         render.show(
-            charts.curve_steps, key=(x0, lr1, epochs), data=lambda: state.curve_with_steps(one), container=curve,
+            charts.curve_steps,
+            key=(x0, lr1, epochs),
+            data=lambda: state.curve_with_steps(one),
+            container=curve,
             alt=f"The parabola f(x) = x² with {epochs} steps of gradient descent from x = {x0:g} at learning rate {lr1:g}, "
             f"ending at x = {one.points[-1, 0]:.4g}.",
         )
         epochs_table = state.epoch_table(one)
-        table.dataframe(epochs_table[["printed"]], hide_index=True, height=360, width="stretch",
-                        column_config={"printed": st.column_config.TextColumn("What the loop prints")})
+        table.dataframe(
+            epochs_table[["printed"]],
+            hide_index=True,
+            height=360,
+            width="stretch",
+            column_config={"printed": st.column_config.TextColumn("What the loop prints")},
+        )
         if lr1 == 0.1 and x0 == 10.0 and epochs == 20:
             table.caption("x shrinks by 0.8 each step: 10 · 0.8²⁰ ≈ 0.1153, the course's last line.")
         render.show(
-            charts.lr_regimes, key=(), data=lambda: (state.factor_table(),), params={"eta": lr1}, container=st,
+            charts.lr_regimes,
+            key=(),
+            data=lambda: (state.factor_table(),),
+            params={"eta": lr1},
+            container=st,
             alt="The factor 1 − 2η that multiplies x each step, against the learning rate η: below η = 0.5 x shrinks, "
             "between 0.5 and 1 it flips sign but shrinks (oscillation), above 1 it grows (divergence).",
         )
         story = state.overflow_story(x0, lr1) if lr1 > 1 else None
         if story is not None and story.status == "diverged":
             st.error(f"**Diverged.** {story.reason}")
-            st.caption("Run on past the epochs shown, until the weight is no longer a number. Tools that train "
-                       "models report this as a loss of NaN; it is the learning rate, not a bug.")
+            st.caption(
+                "Run on past the epochs shown, until the weight is no longer a number. Tools that train "
+                "models report this as a loss of NaN; it is the learning rate, not a bug."
+            )
 
     # --- the loop that dies ------------------------------------------------------------------
     @page.tab_fragment(tab_dies)
@@ -109,11 +134,14 @@ def _lesson() -> None:
             runs[label] = state.dying(h, dtype)
             styles.append((label, dtype))
         render.show(
-            charts.dying_chart, key=(h, tuple(dtypes)), data=lambda: (state.dying_table(runs), tuple(styles)),
+            charts.dying_chart,
+            key=(h, tuple(dtypes)),
+            data=lambda: (state.dying_table(runs), tuple(styles)),
             container=st,
             alt=f"The weight w over 50 steps from w = 3: with the exact slope it walks to 0; with the forward difference "
             f"at h = {format_step(h)} in {', '.join(dtypes) or 'no precision'} it "
-            + ", ".join(f"{r.status}" for r in list(runs.values())[1:]) + ".",
+            + ", ".join(f"{r.status}" for r in list(runs.values())[1:])
+            + ".",
         )
         _statuses(runs)
         st.caption(
@@ -121,11 +149,15 @@ def _lesson() -> None:
             "(checked against a GPU reference). In float32 the loop already dies at h = 1e-8: 3 + 1e-8 rounds to 3."
         )
         buttons = st.columns(3)
-        preset_button("float64, h = 1e-17", {keys.H: 1e-17, keys.DTYPES: ["float64"]}, key=keys.P64, container=buttons[0])
-        preset_button("float32, h = 1e-8", {keys.H: 1e-8, keys.DTYPES: ["float64", "float32"]}, key=keys.P32,
-                      container=buttons[1])
-        preset_button("float16, h = 1e-8 (NaN)", {keys.H: 1e-8, keys.DTYPES: ["float16"]}, key=keys.P16,
-                      container=buttons[2])
+        preset_button(
+            "float64, h = 1e-17", {keys.H: 1e-17, keys.DTYPES: ["float64"]}, key=keys.P64, container=buttons[0]
+        )
+        preset_button(
+            "float32, h = 1e-8", {keys.H: 1e-8, keys.DTYPES: ["float64", "float32"]}, key=keys.P32, container=buttons[1]
+        )
+        preset_button(
+            "float16, h = 1e-8 (NaN)", {keys.H: 1e-8, keys.DTYPES: ["float16"]}, key=keys.P16, container=buttons[2]
+        )
 
     # --- two weights: optimizers on a landscape -------------------------------------------------
     @page.tab_fragment(tab_two)
@@ -133,35 +165,71 @@ def _lesson() -> None:
         """Optimizers on a landscape; its controls redraw only this tab."""
         with st.container(border=True):
             left, mx, my, right = st.columns([2.2, 0.8, 0.8, 2.4])
-            choice = left.selectbox("Landscape", landscape.CHOICES, index=landscape.CHOICES.index("ravine"), format_func=landscape.choice_title,
-                                    key=keys.LAND, bind="query-params", on_change=state.move_start_to_catalogue)
+            choice = left.selectbox(
+                "Landscape",
+                landscape.CHOICES,
+                index=landscape.CHOICES.index("ravine"),
+                format_func=landscape.choice_title,
+                key=keys.LAND,
+                bind="query-params",
+                on_change=state.move_start_to_catalogue,
+            )
             text, radius = None, None
             if choice == landscape.TYPED:
-                text, analysis = function_input("f(x, y)", key=keys.F, default="x^2 + 10y^2", variables=landscape.XY,
-                                                container=left)
+                text, analysis = function_input(
+                    "f(x, y)", key=keys.F, default="x^2 + 10y^2", variables=landscape.XY, container=left
+                )
                 if analysis is None:
                     st.error("The function could not be analysed just now; reload the page in a moment.")
                     st.stop()
-                radius = left.select_slider("Box: x and y from −r to r", landscape.RADII, value=3.0, key=keys.R,
-                                            bind="query-params")
+                radius = left.select_slider(
+                    "Box: x and y from −r to r", landscape.RADII, value=3.0, key=keys.R, bind="query-params"
+                )
             suggested = state.suggested_start(choice)
-            sx = mx.number_input("start x", key=keys.SX, value=suggested[0], min_value=-1e6, max_value=1e6, step=0.1,
-                                 bind="query-params")
-            sy = my.number_input("start y", key=keys.SY, value=suggested[1], min_value=-1e6, max_value=1e6, step=0.1,
-                                 bind="query-params")
+            sx = mx.number_input(
+                "start x", key=keys.SX, value=suggested[0], min_value=-1e6, max_value=1e6, step=0.1, bind="query-params"
+            )
+            sy = my.number_input(
+                "start y", key=keys.SY, value=suggested[1], min_value=-1e6, max_value=1e6, step=0.1, bind="query-params"
+            )
             steps = right.select_slider("Steps", state.STEPS, value=500, key=keys.STEPS, bind="query-params")
-            chosen = st.pills("Optimizers", list(OPTIMIZERS), selection_mode="multi", default=list(state.DEFAULT_OPTIMIZERS),
-                              format_func=state.optimizer_title, key=keys.OPTS, bind="query-params") or []
+            chosen = (
+                st.pills(
+                    "Optimizers",
+                    list(OPTIMIZERS),
+                    selection_mode="multi",
+                    default=list(state.DEFAULT_OPTIMIZERS),
+                    format_func=state.optimizer_title,
+                    key=keys.OPTS,
+                    bind="query-params",
+                )
+                or []
+            )
             settings = {}
             if chosen:
                 for column, key in zip(st.columns(len(chosen)), chosen):
                     optimizer = OPTIMIZERS[key]
                     column.markdown(f"**{optimizer.title}**")
-                    lr = column.select_slider("learning rate", optimizer.lr_options, value=state.UI_LR[key], key=f"gd_lr_{key}",
-                                              bind="query-params", format_func=lambda v: f"{v:g}")
-                    hyper = {p.name: column.select_slider(p.label, p.options, value=p.default, key=f"gd_{key}_{p.name}",
-                                                          bind="query-params", help=p.help, format_func=lambda v: f"{v:g}")
-                             for p in optimizer.hyper}
+                    lr = column.select_slider(
+                        "learning rate",
+                        optimizer.lr_options,
+                        value=state.UI_LR[key],
+                        key=f"gd_lr_{key}",
+                        bind="query-params",
+                        format_func=lambda v: f"{v:g}",
+                    )
+                    hyper = {
+                        p.name: column.select_slider(
+                            p.label,
+                            p.options,
+                            value=p.default,
+                            key=f"gd_{key}_{p.name}",
+                            bind="query-params",
+                            help=p.help,
+                            format_func=lambda v: f"{v:g}",
+                        )
+                        for p in optimizer.hyper
+                    }
                     settings[key] = (lr, hyper)
         if choice != landscape.TYPED:
             st.markdown(state.landscape_sentence(choice))
@@ -170,12 +238,20 @@ def _lesson() -> None:
         else:
             source, box = landscape.source_and_box(choice, text, radius)
             start = (sx, sy)
-            runs = {state.run_label(k, lr): state.run(source, start, k, lr, steps, state.hyper_items(k, hyper))
-                    for k, (lr, hyper) in settings.items()}
+            runs = {
+                state.run_label(k, lr): state.run(source, start, k, lr, steps, state.hyper_items(k, hyper))
+                for k, (lr, hyper) in settings.items()
+            }
             longest = max(r.steps for r in runs.values())
             contour = state.descent_contour(source, box)
             surface = landscape.surface(source)
-            path_key = (source, box, start, steps, tuple((k, lr, state.hyper_items(k, h)) for k, (lr, h) in settings.items()))
+            path_key = (
+                source,
+                box,
+                start,
+                steps,
+                tuple((k, lr, state.hyper_items(k, h)) for k, (lr, h) in settings.items()),
+            )
             paths = state.paths(runs)
             map_params = landscape.point_params(start, (0.0, 0.0), box, prefix="dm_")
 
@@ -193,17 +269,31 @@ def _lesson() -> None:
                 st.progress(min(upto, longest) / max(longest, 1), text=f"step {min(upto, longest)} of {longest}")
                 chart, loss = st.columns([1.2, 1])
                 render.show(
-                    charts.descent_map, key=path_key,
-                    data=lambda: (contour.heat, contour.lines, contour.arrows, len(contour.levels), box, surface.variables,
-                                  paths, state.minima_marks(choice)),
-                    params={**map_params, "dm_upto": upto}, container=chart,
+                    charts.descent_map,
+                    key=path_key,
+                    data=lambda: (
+                        contour.heat,
+                        contour.lines,
+                        contour.arrows,
+                        len(contour.levels),
+                        box,
+                        surface.variables,
+                        paths,
+                        state.minima_marks(choice),
+                    ),
+                    params={**map_params, "dm_upto": upto},
+                    container=chart,
                     alt=f"Contour map with the paths of {', '.join(runs)} from ({sx:g}, {sy:g}); "
                     + "; ".join(state.final_sentence(label, r, surface.variables) for label, r in runs.items()),
                 )
                 positive = bool((paths["loss"] > 0).all())
                 render.show(
-                    charts.loss_chart, key=path_key, data=lambda: (paths, positive), params={"dm_upto": upto},
-                    container=loss, alt="The loss against step for each optimizer, on a log scale.",
+                    charts.loss_chart,
+                    key=path_key,
+                    data=lambda: (paths, positive),
+                    params={"dm_upto": upto},
+                    container=loss,
+                    alt="The loss against step for each optimizer, on a log scale.",
                 )
                 if not positive:
                     loss.caption("Some losses are ≤ 0, which a log scale cannot show: a symmetric log scale is used.")
@@ -213,25 +303,42 @@ def _lesson() -> None:
 
             watch()
             _statuses(runs)
-            st.caption("Black crosses: the catalogue's minima (and saddle points). Each optimizer follows "
-                       "torch.optim's update rule with its defaults; the code below runs the same loop in PyTorch.")
+            st.caption(
+                "Black crosses: the catalogue's minima (and saddle points). Each optimizer follows "
+                "torch.optim's update rule with its defaults; the code below runs the same loop in PyTorch."
+            )
 
     # --- linear regression learning ------------------------------------------------------------
     @page.tab_fragment(tab_line)
     def _line_learning() -> None:
         """Linear regression by descent; its controls redraw only this tab."""
         controls = st.columns(6)
-        seed = controls[0].number_input("Data seed", key=keys.SEED, value=0, min_value=0, max_value=10_000, step=1,
-                                        bind="query-params")
+        seed = controls[0].number_input(
+            "Data seed", key=keys.SEED, value=0, min_value=0, max_value=10_000, step=1, bind="query-params"
+        )
         noise = controls[1].select_slider("Noise", landscape.NOISES, value=1.0, key=keys.NOISE, bind="query-params")
-        lr_line = controls[2].select_slider("Learning rate", (0.0005, 0.001, 0.002, 0.005, 0.01, 0.02), value=0.005,
-                                            key=keys.LR_LINE, bind="query-params", format_func=lambda v: f"{v:g}")
-        line_steps = controls[3].select_slider("Steps", (50, 100, 200, 500, 1000), value=200, key=keys.LINE_STEPS,
-                                               bind="query-params")
-        batch = controls[4].select_slider("Mini-batch size", state.BATCHES, value=3, key=keys.BATCH, bind="query-params",
-                                          help="How many of the 12 points each step's gradient sees (12 = full batch).")
-        batch_seed = controls[5].number_input("Shuffle seed", key=keys.BSEED, value=1, min_value=0, max_value=10_000,
-                                              step=1, bind="query-params")
+        lr_line = controls[2].select_slider(
+            "Learning rate",
+            (0.0005, 0.001, 0.002, 0.005, 0.01, 0.02),
+            value=0.005,
+            key=keys.LR_LINE,
+            bind="query-params",
+            format_func=lambda v: f"{v:g}",
+        )
+        line_steps = controls[3].select_slider(
+            "Steps", (50, 100, 200, 500, 1000), value=200, key=keys.LINE_STEPS, bind="query-params"
+        )
+        batch = controls[4].select_slider(
+            "Mini-batch size",
+            state.BATCHES,
+            value=3,
+            key=keys.BATCH,
+            bind="query-params",
+            help="How many of the 12 points each step's gradient sees (12 = full batch).",
+        )
+        batch_seed = controls[5].number_input(
+            "Shuffle seed", key=keys.BSEED, value=1, min_value=0, max_value=10_000, step=1, bind="query-params"
+        )
         sse_source, sse_box = landscape.sse_source_and_box(seed, noise)
         start = (sse_box[0][0] + 0.5, sse_box[1][1] - 0.5)
         full = state.fit(seed, noise, start, lr_line, line_steps, 12, batch_seed)
@@ -247,16 +354,29 @@ def _lesson() -> None:
         )
         fit_chart, surface_chart = st.columns(2)
         render.show(
-            landscape.line_fit, key=(seed, noise), data=lambda: (landscape.linear_data(seed, noise),),
-            params={"lm": float(m), "lc": float(c)}, container=fit_chart,
+            landscape.line_fit,
+            key=(seed, noise),
+            data=lambda: (landscape.linear_data(seed, noise),),
+            params={"lm": float(m), "lc": float(c)},
+            container=fit_chart,
             alt=f"The data and the line y = {m:.3g}·x + {c:.3g} after {min(upto, shown.steps)} steps of descent.",
         )
         sse_contour = state.descent_contour(sse_source, sse_box)
         line_paths = state.paths(runs)
         render.show(
-            charts.descent_map, key=(sse_source, sse_box, lr_line, line_steps, batch, batch_seed),
-            data=lambda: (sse_contour.heat, sse_contour.lines, sse_contour.arrows, len(sse_contour.levels), sse_box,
-                          landscape.MC, line_paths, state.sse_minimum(seed, noise), "lm_"),
+            charts.descent_map,
+            key=(sse_source, sse_box, lr_line, line_steps, batch, batch_seed),
+            data=lambda: (
+                sse_contour.heat,
+                sse_contour.lines,
+                sse_contour.arrows,
+                len(sse_contour.levels),
+                sse_box,
+                landscape.MC,
+                line_paths,
+                state.sse_minimum(seed, noise),
+                "lm_",
+            ),
             params={**landscape.point_params(start, (0.0, 0.0), sse_box, prefix="lm_"), "lm_upto": upto},
             container=surface_chart,
             alt="The sum of squared errors over (m, c) with the full-batch path walking smoothly to the bottom and the "
@@ -272,8 +392,9 @@ def _lesson() -> None:
     show_code(
         descent.descend,
         optimizers.adam,
-        equivalent=state.torch_loop({"gd": (0.001, {}), "momentum": (0.0005, {"momentum": 0.9}), "adam": (0.01, {})},
-                                 (-1.5, 2.0)),
+        equivalent=state.torch_loop(
+            {"gd": (0.001, {}), "momentum": (0.0005, {"momentum": 0.9}), "adam": (0.01, {})}, (-1.5, 2.0)
+        ),
         language_note="The same runs with torch.optim on Rosenbrock's banana (the numbers agree with descend's):",
     )
 

@@ -18,9 +18,9 @@ import streamlit as st
 from core import descent, gradients, landscapes
 from core.expressions import parse_expression
 from core.optimizers import OPTIMIZERS
+from pages.descent import keys
 from ui import landscape, render
 from ui.controls import STEP_SIZES, format_step
-from pages.descent import keys
 
 SQUARE = "x^2"  # the course's loop
 MAX_PATH_POINTS = 700  # per map: with the contour data, a chart stays under 2,000 rows
@@ -53,8 +53,9 @@ def overflow_story(start: float, lr: float) -> descent.Descent:
 @st.cache_data(max_entries=256, show_spinner=False)
 def dying(h: float, dtype: str, steps: int = 50) -> descent.Descent:
     """Loss = w² from w = 3, lr 0.1, driven by the forward difference (the reference loop)."""
-    return descent.descend(_square("w^2", "w"), ("w",), (3.0,), lr=0.1, steps=steps, gradient="forward", h=h,
-                           dtype=dtype)
+    return descent.descend(
+        _square("w^2", "w"), ("w",), (3.0,), lr=0.1, steps=steps, gradient="forward", h=h, dtype=dtype
+    )
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -66,11 +67,26 @@ RUN_BUDGET = 0.12  # seconds per optimizer run: five of them, and the page still
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
-def run(source: tuple, start: tuple[float, float], optimizer: str, lr: float, steps: int,
-        hyper: tuple[tuple[str, float], ...]) -> descent.Descent:
+def run(
+    source: tuple,
+    start: tuple[float, float],
+    optimizer: str,
+    lr: float,
+    steps: int,
+    hyper: tuple[tuple[str, float], ...],
+) -> descent.Descent:
     s = landscape.surface(source)
-    return descent.descend(s.expr, s.variables, start, optimizer=optimizer, lr=lr, steps=steps,
-                           time_budget=RUN_BUDGET, partials=s.partials, **dict(hyper))
+    return descent.descend(
+        s.expr,
+        s.variables,
+        start,
+        optimizer=optimizer,
+        lr=lr,
+        steps=steps,
+        time_budget=RUN_BUDGET,
+        partials=s.partials,
+        **dict(hyper),
+    )
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
@@ -78,13 +94,15 @@ def descent_contour(source: tuple, box: tuple) -> gradients.ContourMap:
     """The contour data of ``ui.landscape``, smaller so the paths fit beside it, and without arrows."""
     s = landscape.surface(source)
     contour = gradients.contour_map(s.expr, s.variables, box, max_rows=MAP_ROWS, arrows_n=1, heat_n=21)
-    return gradients.ContourMap(contour.box, contour.heat, contour.lines, contour.arrows.iloc[:0], contour.levels,
-                                contour.undefined)
+    return gradients.ContourMap(
+        contour.box, contour.heat, contour.lines, contour.arrows.iloc[:0], contour.levels, contour.undefined
+    )
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
-def fit(seed: int, noise: float, start: tuple[float, float], lr: float, steps: int, batch: int,
-        batch_seed: int) -> descent.Descent:
+def fit(
+    seed: int, noise: float, start: tuple[float, float], lr: float, steps: int, batch: int, batch_seed: int
+) -> descent.Descent:
     xs, ys = landscapes.linear_data(seed, noise)
     return descent.fit_line(xs, ys, start, lr=lr, steps=steps, batch_size=batch, seed=batch_seed)
 
@@ -96,35 +114,52 @@ def paths(runs: dict[str, descent.Descent], max_points: int = MAX_PATH_POINTS) -
     """One row per shown step of each run: ``path, step, x, y, loss`` (thinned, the last step always kept)."""
     frames = []
     for label, r in runs.items():
-        frame = pd.DataFrame({"path": label, "step": np.arange(len(r.points)), "x": r.points[:, 0],
-                              "y": r.points[:, 1] if r.points.shape[1] > 1 else r.losses, "loss": r.losses})
+        frame = pd.DataFrame(
+            {
+                "path": label,
+                "step": np.arange(len(r.points)),
+                "x": r.points[:, 0],
+                "y": r.points[:, 1] if r.points.shape[1] > 1 else r.losses,
+                "loss": r.losses,
+            }
+        )
         frames.append(frame[np.isfinite(frame[["x", "y"]]).all(axis=1)])
     table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["path", "step", "x", "y", "loss"])
     thinned = render.thin(table, ["path"], max_points)
     last = table.groupby("path", sort=False).tail(1)
     table = pd.concat([thinned, last], ignore_index=True).drop_duplicates(["path", "step"])
     order = {label: i for i, label in enumerate(runs)}
-    return table.sort_values(["path", "step"], key=lambda c: c.map(order) if c.name == "path" else c,
-                             kind="stable").reset_index(drop=True)
+    return table.sort_values(
+        ["path", "step"], key=lambda c: c.map(order) if c.name == "path" else c, kind="stable"
+    ).reset_index(drop=True)
 
 
 def minima_marks(choice: str) -> pd.DataFrame:
     entry = landscape.CATALOGUE.get(choice)
-    rows = [] if entry is None else (
-        [{"x": m[0], "y": m[1], "kind": "minimum"} for m in entry.minima]
-        + [{"x": s[0], "y": s[1], "kind": "saddle point"} for s in entry.saddles])
+    rows = (
+        []
+        if entry is None
+        else (
+            [{"x": m[0], "y": m[1], "kind": "minimum"} for m in entry.minima]
+            + [{"x": s[0], "y": s[1], "kind": "saddle point"} for s in entry.saddles]
+        )
+    )
     return pd.DataFrame(rows, columns=["x", "y", "kind"])
 
 
 def epoch_table(r: descent.Descent) -> pd.DataFrame:
     """The course's printout: "Epoch i: x = …, f(x) = …"."""
-    return pd.DataFrame({
-        "epoch": np.arange(1, len(r.points)),
-        "printed": [f"Epoch {i}: x = {x:.4f}, f(x) = {f:.4f}" for i, (x, f) in
-                    enumerate(zip(r.points[1:, 0], r.losses[1:]), start=1)],
-        "x": r.points[1:, 0],
-        "f(x)": r.losses[1:],
-    })
+    return pd.DataFrame(
+        {
+            "epoch": np.arange(1, len(r.points)),
+            "printed": [
+                f"Epoch {i}: x = {x:.4f}, f(x) = {f:.4f}"
+                for i, (x, f) in enumerate(zip(r.points[1:, 0], r.losses[1:]), start=1)
+            ],
+            "x": r.points[1:, 0],
+            "f(x)": r.losses[1:],
+        }
+    )
 
 
 def curve_with_steps(r: descent.Descent) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -140,8 +175,13 @@ def curve_with_steps(r: descent.Descent) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def dying_table(runs: dict[str, descent.Descent]) -> pd.DataFrame:
-    return pd.concat([pd.DataFrame({"run": label, "step": np.arange(len(r.points)), "w": r.points[:, 0]})
-                      for label, r in runs.items()], ignore_index=True)
+    return pd.concat(
+        [
+            pd.DataFrame({"run": label, "step": np.arange(len(r.points)), "w": r.points[:, 0]})
+            for label, r in runs.items()
+        ],
+        ignore_index=True,
+    )
 
 
 def factor_table() -> pd.DataFrame:
@@ -159,14 +199,19 @@ def regime(lr: float, start: float = 1.0) -> tuple[str, str]:
     if lr <= 0:
         return "error", "A learning rate must be positive."
     if start == 0:
-        return "info", (f"{law}, but x₀ = 0 is already the minimum: the slope 2·0 is 0, so every step is 0 and x "
-                        "stays at 0, whatever the learning rate.")
+        return "info", (
+            f"{law}, but x₀ = 0 is already the minimum: the slope 2·0 is 0, so every step is 0 and x "
+            "stays at 0, whatever the learning rate."
+        )
     if lr < 0.5:
         return "success", f"{law}: x shrinks towards 0 without changing sign (smaller lr crawls)."
     if lr == 0.5:
         return "success", f"{law}: one step lands exactly on the minimum."
     if lr < 1:
-        return "warning", f"{law}: x overshoots to the other side each step, but |x| still shrinks — it oscillates and converges."
+        return (
+            "warning",
+            f"{law}: x overshoots to the other side each step, but |x| still shrinks — it oscillates and converges.",
+        )
     if lr == 1:
         return "warning", f"{law}: x jumps between +x₀ and −x₀ for ever, never closer."
     return "error", f"{law}: |x| grows {abs(factor):.3g}× every step — it diverges."
@@ -194,7 +239,9 @@ def hyper_items(key: str, values: dict) -> tuple[tuple[str, float], ...]:
 def final_sentence(label: str, r: descent.Descent, variables) -> str:
     end = ", ".join(f"{v} = {p:.4g}" for v, p in zip(variables, r.points[-1]))
     loss = r.losses[-1]
-    return f"{label}: {r.steps} steps, ends at {end}, loss {loss:.4g}" if math.isfinite(loss) else f"{label}: {r.reason}"
+    return (
+        f"{label}: {r.steps} steps, ends at {end}, loss {loss:.4g}" if math.isfinite(loss) else f"{label}: {r.reason}"
+    )
 
 
 def torch_loop(optimizers: dict[str, tuple[float, dict]], start, text: str = "(1 - x)**2 + 100*(y - x**2)**2") -> str:
@@ -246,8 +293,14 @@ def tiny_step_slider(label: str, *, key: str, default: float, container=st) -> f
     option, 1e-20. A default put in session state is matched exactly.
     """
     st.session_state.setdefault(key, default)
-    return container.select_slider(label, options=STEP_SIZES, format_func=format_step, key=key, bind="query-params",
-                                   help="The run of rise over run. Smaller is more accurate, until round-off wins.")
+    return container.select_slider(
+        label,
+        options=STEP_SIZES,
+        format_func=format_step,
+        key=key,
+        bind="query-params",
+        help="The run of rise over run. Smaller is more accurate, until round-off wins.",
+    )
 
 
 def step_slider(label: str, steps: int, *, key: str, container=st) -> int:

@@ -18,4 +18,18 @@ TAB = "g_tab"
 X0 = "g_x0"
 Y0 = "g_y0"
 
-ALL = (C, F, H, LAND, M, MANY, NOISE, Q1, R, SEED, TAB, X0, Y0,)
+ALL = (
+    C,
+    F,
+    H,
+    LAND,
+    M,
+    MANY,
+    NOISE,
+    Q1,
+    R,
+    SEED,
+    TAB,
+    X0,
+    Y0,
+)

@@ -28,20 +28,43 @@ def _lesson() -> None:
     with st.container(border=True):
         left, middle_x, middle_y, right = st.columns([2.4, 0.9, 0.9, 2])
         choice = left.selectbox(
-            "Function", landscape.CHOICES, format_func=landscape.choice_title, key=keys.LAND, bind="query-params",
-            on_change=state.move_point_to_start, help="A named landscape from the course, or type your own in x and y.",
+            "Function",
+            landscape.CHOICES,
+            format_func=landscape.choice_title,
+            key=keys.LAND,
+            bind="query-params",
+            on_change=state.move_point_to_start,
+            help="A named landscape from the course, or type your own in x and y.",
         )
         text, radius = None, None
         if choice == landscape.TYPED:
-            text, analysis = function_input("f(x, y)", key=keys.F, default="3x^2 + 2y", variables=landscape.XY, container=left)
+            text, analysis = function_input(
+                "f(x, y)", key=keys.F, default="3x^2 + 2y", variables=landscape.XY, container=left
+            )
             if analysis is None:  # not even the default could be analysed in time (a cold or overloaded server)
                 st.error("The function could not be analysed just now; reload the page in a moment.")
                 st.stop()
-            radius = right.select_slider("Box: x and y from −r to r", landscape.RADII, value=3.0, key=keys.R, bind="query-params")
-        x0 = middle_x.number_input("x₀", key=keys.X0, value=state.DEFAULT_POINT[0], min_value=-1e6, max_value=1e6, step=0.1,
-                                 bind="query-params")
-        y0 = middle_y.number_input("y₀", key=keys.Y0, value=state.DEFAULT_POINT[1], min_value=-1e6, max_value=1e6, step=0.1,
-                                 bind="query-params")
+            radius = right.select_slider(
+                "Box: x and y from −r to r", landscape.RADII, value=3.0, key=keys.R, bind="query-params"
+            )
+        x0 = middle_x.number_input(
+            "x₀",
+            key=keys.X0,
+            value=state.DEFAULT_POINT[0],
+            min_value=-1e6,
+            max_value=1e6,
+            step=0.1,
+            bind="query-params",
+        )
+        y0 = middle_y.number_input(
+            "y₀",
+            key=keys.Y0,
+            value=state.DEFAULT_POINT[1],
+            min_value=-1e6,
+            max_value=1e6,
+            step=0.1,
+            bind="query-params",
+        )
 
     source, box = landscape.source_and_box(choice, text, radius)
     surface = landscape.surface(source)
@@ -66,12 +89,16 @@ def _lesson() -> None:
         """The numeric partials beside their own h: moving h redraws only these."""
         control, note = st.columns([2, 3], vertical_alignment="bottom")
         h = step_size_slider("Step size h of the numeric partials", key=keys.H, default=1e-4, container=control)
-        note.caption(f"Central differences (f(… + h …) − f(… − h …)) / 2h with h = {format_step(h)}, one coordinate at a "
-                     "time, every operation rounded to the precision named.")
+        note.caption(
+            f"Central differences (f(… + h …) − f(… − h …)) / 2h with h = {format_step(h)}, one coordinate at a "
+            "time, every operation rounded to the precision named."
+        )
         estimates = {dtype: state.numeric_gradient(source, point, h, dtype) for dtype in state.NUMERIC_DTYPES}
         for row in state.numeric_rows(surface, grad, estimates):
             for column, cell in zip(st.columns(len(row)), row):
-                column.metric(cell.label, cell.value, delta=cell.delta, delta_color="off", delta_arrow="off", help=cell.help)
+                column.metric(
+                    cell.label, cell.value, delta=cell.delta, delta_color="off", delta_arrow="off", help=cell.help
+                )
 
     _numeric()
 
@@ -89,8 +116,12 @@ def _lesson() -> None:
         predict.Question(
             key=keys.Q1,
             prompt="f = 3x² + 2y at (1, 1): which way is steepest uphill?",
-            choices=("Straight along +x (x has the x² term)", "Straight along +y", "Between them, about 18° above +x",
-                     "Along the contour line through the point"),
+            choices=(
+                "Straight along +x (x has the x² term)",
+                "Straight along +y",
+                "Between them, about 18° above +x",
+                "Along the contour line through the point",
+            ),
             answer=2,
             explain=_reveal_steepest,
         )
@@ -98,16 +129,20 @@ def _lesson() -> None:
 
     tab_map, tab_slices, tab_steepest, tab_linear, tab_many = st.tabs(
         ["Contour map", "A partial is a slice", "Steepest ascent", "The linear model", "Many weights"],
-        key=keys.TAB, on_change="rerun", bind="query-params",
+        key=keys.TAB,
+        on_change="rerun",
+        bind="query-params",
     )
 
     if tab_map.open:
         contour = state.contour_data(source, box)
         chart, notes = tab_map.columns([1.25, 1])
         render.show(
-            landscape.contour_map, key=(source, box),
+            landscape.contour_map,
+            key=(source, box),
             data=lambda: (contour.heat, contour.lines, contour.arrows, len(contour.levels), box, surface.variables),
-            params=landscape.point_params(point, grad, box), container=chart,
+            params=landscape.point_params(point, grad, box),
+            container=chart,
             alt=f"Contour map of f over {vx} from {box[0][0]:g} to {box[0][1]:g} and {vy} from {box[1][0]:g} to {box[1][1]:g}, "
             f"with grey arrows along the gradient, and at ({x0:g}, {y0:g}) the gradient arrow (uphill) and its negative (downhill).",
         )
@@ -123,17 +158,26 @@ def _lesson() -> None:
         for column, axis in zip(tab_slices.columns(2), (0, 1)):
             fixed, low, high = point[1 - axis], *box[axis]
             render.show(
-                charts.slice_chart, key=(source, axis, fixed, low, high),
-                data=lambda: (state.slice_curve(source, axis, fixed, low, high), *state.slice_labels(surface, axis, fixed), f"s{axis}"),
-                params=state.slice_params(axis, point, value, grad), container=column,
+                charts.slice_chart,
+                key=(source, axis, fixed, low, high),
+                data=lambda: (
+                    state.slice_curve(source, axis, fixed, low, high),
+                    *state.slice_labels(surface, axis, fixed),
+                    f"s{axis}",
+                ),
+                params=state.slice_params(axis, point, value, grad),
+                container=column,
                 alt=state.slice_alt(surface, axis, point, grad),
             )
 
     if tab_steepest.open:
         chart, notes = tab_steepest.columns([1.6, 1])
         render.show(
-            charts.directional_chart, key=(), data=lambda: (state.directions(),),
-            params={"gx": float(grad[0]), "gy": float(grad[1])}, container=chart,
+            charts.directional_chart,
+            key=(),
+            data=lambda: (state.directions(),),
+            params={"gx": float(grad[0]), "gy": float(grad[1])},
+            container=chart,
             alt="The slope ∇f·u along a unit direction u against its angle: a cosine wave peaking at the gradient's "
             "direction with height |∇f|, zero along the contour line and lowest straight downhill.",
         )
@@ -143,59 +187,91 @@ def _lesson() -> None:
     def _linear_model() -> None:
         """The linear model's own data and line; its controls redraw only this tab."""
         controls = st.columns(4)
-        seed = controls[0].number_input("Data seed", key=keys.SEED, value=0, min_value=0, max_value=10_000, step=1,
-                                        bind="query-params")
+        seed = controls[0].number_input(
+            "Data seed", key=keys.SEED, value=0, min_value=0, max_value=10_000, step=1, bind="query-params"
+        )
         noise = controls[1].select_slider("Noise", landscape.NOISES, value=1.0, key=keys.NOISE, bind="query-params")
-        m = controls[2].number_input("Slope m", key=keys.M, value=0.0, min_value=-1e3, max_value=1e3, step=0.1,
-                                     bind="query-params")
-        c = controls[3].number_input("Intercept c", key=keys.C, value=0.0, min_value=-1e3, max_value=1e3, step=0.1,
-                                     bind="query-params")
+        m = controls[2].number_input(
+            "Slope m", key=keys.M, value=0.0, min_value=-1e3, max_value=1e3, step=0.1, bind="query-params"
+        )
+        c = controls[3].number_input(
+            "Intercept c", key=keys.C, value=0.0, min_value=-1e3, max_value=1e3, step=0.1, bind="query-params"
+        )
         sse_source, sse_box = landscape.sse_source_and_box(seed, noise)
         sse = landscape.surface(sse_source)
         sse_value, sse_grad = state.at_point(sse_source, (m, c))
         st.markdown(state.linear_sentence(sse_source, (m, c), sse_value, sse_grad))
         fit, surface_chart = st.columns(2)
         render.show(
-            landscape.line_fit, key=(seed, noise), data=lambda: (landscape.linear_data(seed, noise),),
-            params={"lm": m, "lc": c}, container=fit,
+            landscape.line_fit,
+            key=(seed, noise),
+            data=lambda: (landscape.linear_data(seed, noise),),
+            params={"lm": m, "lc": c},
+            container=fit,
             alt=f"The data points, the line y = {m:g}·x + {c:g}, and each point's error as a dashed vertical segment.",
         )
         sse_map = state.contour_data(sse_source, sse_box)
         render.show(
-            landscape.contour_map, key=(sse_source, sse_box),
-            data=lambda: (sse_map.heat, sse_map.lines, sse_map.arrows, len(sse_map.levels), sse_box, sse.variables, "sse_"),
-            params=landscape.point_params((m, c), sse_grad, sse_box, prefix="sse_"), container=surface_chart,
+            landscape.contour_map,
+            key=(sse_source, sse_box),
+            data=lambda: (
+                sse_map.heat,
+                sse_map.lines,
+                sse_map.arrows,
+                len(sse_map.levels),
+                sse_box,
+                sse.variables,
+                "sse_",
+            ),
+            params=landscape.point_params((m, c), sse_grad, sse_box, prefix="sse_"),
+            container=surface_chart,
             alt=f"The sum of squared errors over (m, c): a bowl whose lowest point is the best line, with (m, c) = ({m:g}, {c:g}) marked.",
         )
         for column, axis in zip(st.columns(2), (0, 1)):
             fixed, low, high = (m, c)[1 - axis], *sse_box[axis]
             render.show(
-                charts.slice_chart, key=(sse_source, axis, fixed, low, high),
-                data=lambda: (state.slice_curve(sse_source, axis, fixed, low, high), *state.slice_labels(sse, axis, fixed), f"p{axis}"),
-                params=state.slice_params(axis, (m, c), sse_value, sse_grad, prefix=f"p{axis}"), container=column,
+                charts.slice_chart,
+                key=(sse_source, axis, fixed, low, high),
+                data=lambda: (
+                    state.slice_curve(sse_source, axis, fixed, low, high),
+                    *state.slice_labels(sse, axis, fixed),
+                    f"p{axis}",
+                ),
+                params=state.slice_params(axis, (m, c), sse_value, sse_grad, prefix=f"p{axis}"),
+                container=column,
                 alt=state.slice_alt(sse, axis, (m, c), sse_grad),
             )
-        st.caption("Each weight gets its own update from its own partial: m moves by −lr·∂SSE/∂m and c by "
-                   "−lr·∂SSE/∂c, so descent does not walk straight at the bottom of the bowl.")
+        st.caption(
+            "Each weight gets its own update from its own partial: m moves by −lr·∂SSE/∂m and c by "
+            "−lr·∂SSE/∂c, so descent does not walk straight at the bottom of the bowl."
+        )
 
     @page.tab_fragment(tab_many)
     def _many_weights() -> None:
         """A loss of up to six weights; its inputs redraw only this tab."""
-        many_text, many = function_input("Loss of up to six weights w1 … w6", key=keys.MANY, default=state.MANY_DEFAULT,
-                                         variables=state.WEIGHTS, container=st)
+        many_text, many = function_input(
+            "Loss of up to six weights w1 … w6",
+            key=keys.MANY,
+            default=state.MANY_DEFAULT,
+            variables=state.WEIGHTS,
+            container=st,
+        )
         if many is None:
             st.error("The loss could not be analysed just now; reload the page in a moment.")
             st.stop()
         weights = tuple(
-            column.number_input(name, key=f"g_{name}", value=default, step=0.5, min_value=-1e6, max_value=1e6,
-                                bind="query-params")
+            column.number_input(
+                name, key=f"g_{name}", value=default, step=0.5, min_value=-1e6, max_value=1e6, bind="query-params"
+            )
             for column, name, default in zip(st.columns(len(state.WEIGHTS)), state.WEIGHTS, state.MANY_POINT)
         )
         table = state.partials_table(many_text, state.WEIGHTS, weights)
         st.latex(state.many_latex(table))
         st.dataframe(state.many_display(table), hide_index=True, width="stretch")
-        st.caption("Every weight gets its own partial, and gradient descent updates each weight with its own: "
-                   "wᵢ ← wᵢ − lr·∂L/∂wᵢ. Weights that do not appear in L have partial 0 and are left out.")
+        st.caption(
+            "Every weight gets its own partial, and gradient descent updates each weight with its own: "
+            "wᵢ ← wᵢ − lr·∂L/∂wᵢ. Weights that do not appear in L have partial 0 and are left out."
+        )
 
     show_code(
         gradients.numeric_gradient,

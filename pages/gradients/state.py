@@ -18,9 +18,9 @@ import sympy
 
 from core import gradients
 from core.expressions import symbol
+from pages.gradients import keys
 from ui import numbers, slopes, symbolic
 from ui.landscape import CATALOGUE, XY, Surface, best_line, surface
-from pages.gradients import keys
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
@@ -65,7 +65,9 @@ def partials_table(text: str, variables: tuple[str, ...], point: tuple[float, ..
     analysis = symbolic.analyse(text, variables).analysis
     used = [i for i, v in enumerate(variables) if analysis.expr.has(symbol(v))] or [0]
     return gradients.partials_table(
-        analysis.expr, [variables[i] for i in used], [point[i] for i in used],
+        analysis.expr,
+        [variables[i] for i in used],
+        [point[i] for i in used],
         partials=[analysis.derivatives[i] for i in used],
     )
 
@@ -103,14 +105,18 @@ def _n(value: float) -> str:
 def partials_latex(s: Surface) -> str:
     vx, vy = s.variables
     dx, dy = s.partial_latex
-    return (rf"\frac{{\partial f}}{{\partial {vx}}} = {dx}, \qquad \frac{{\partial f}}{{\partial {vy}}} = {dy}, \qquad "
-            rf"\nabla f = \begin{{bmatrix}} {dx} \\ {dy} \end{{bmatrix}}")
+    return (
+        rf"\frac{{\partial f}}{{\partial {vx}}} = {dx}, \qquad \frac{{\partial f}}{{\partial {vy}}} = {dy}, \qquad "
+        rf"\nabla f = \begin{{bmatrix}} {dx} \\ {dy} \end{{bmatrix}}"
+    )
 
 
 def gradient_at_latex(s: Surface, point, value: float, grad: np.ndarray) -> str:
     where = f"{_n(point[0])}, {_n(point[1])}"
-    return (rf"f({where}) = {_n(value)}, \qquad \nabla f({where}) = \begin{{bmatrix}} {_n(grad[0])} \\ {_n(grad[1])} "
-            rf"\end{{bmatrix}}, \qquad \lvert \nabla f \rvert = {_n(float(np.hypot(*grad)))}")
+    return (
+        rf"f({where}) = {_n(value)}, \qquad \nabla f({where}) = \begin{{bmatrix}} {_n(grad[0])} \\ {_n(grad[1])} "
+        rf"\end{{bmatrix}}, \qquad \lvert \nabla f \rvert = {_n(float(np.hypot(*grad)))}"
+    )
 
 
 def missing_partials(source: tuple, point) -> str | None:
@@ -122,10 +128,15 @@ def missing_partials(source: tuple, point) -> str | None:
         slope = symbolic.slope(source[1], XY, v, tuple(float(p) for p in point))
         if slope.kind in ("outside", "pole", "undefined"):  # f itself fails at the point: one sentence says it
             where = f"({point[0]:g}, {point[1]:g})"
-            return slopes.no_slope(slope, source[1], "(x, y)", 0).replace("(x, y) = 0", f"(x, y) = {where}").replace(
-                "Move (x, y)", "Move the point")
+            return (
+                slopes.no_slope(slope, source[1], "(x, y)", 0)
+                .replace("(x, y) = 0", f"(x, y) = {where}")
+                .replace("Move (x, y)", "Move the point")
+            )
         if not slope.exists:
-            sentences.append(slopes.no_slope(slope, source[1], v, point[i]).replace(f"at {v} = ", f"along {v} at {v} = "))
+            sentences.append(
+                slopes.no_slope(slope, source[1], v, point[i]).replace(f"at {v} = ", f"along {v} at {v} = ")
+            )
     if not sentences:
         return None
     return " ".join(dict.fromkeys(sentences)) + " So there is no gradient here to follow; move the point."
@@ -134,13 +145,17 @@ def missing_partials(source: tuple, point) -> str | None:
 def gradient_sentence(s: Surface, point, value: float, grad: np.ndarray) -> str:
     where = f"({point[0]:g}, {point[1]:g})"
     if not np.isfinite(value) or not np.all(np.isfinite(grad)):
-        return (f"f or its partials have no real value at {where} (for example the log or square root of a negative "
-                "number, or a division by zero), so there is no gradient here. Move the point.")
+        return (
+            f"f or its partials have no real value at {where} (for example the log or square root of a negative "
+            "number, or a division by zero), so there is no gradient here. Move the point."
+        )
     if not np.any(grad):
         return f"∇f = 0 at {where}: no direction goes uphill or downhill — a minimum, a maximum or a saddle."
     angle, slope = gradients.steepest_ascent(grad)
-    return (f"At {where} f rises fastest along ∇f, at {angle:.0f}° from the +{s.variables[0]} axis, with slope "
-            f"|∇f| = {slope:.4g}. **To reduce f, step along −∇f** = [{-grad[0]:.4g}, {-grad[1]:.4g}].")
+    return (
+        f"At {where} f rises fastest along ∇f, at {angle:.0f}° from the +{s.variables[0]} axis, with slope "
+        f"|∇f| = {slope:.4g}. **To reduce f, step along −∇f** = [{-grad[0]:.4g}, {-grad[1]:.4g}]."
+    )
 
 
 @dataclass(frozen=True)
@@ -155,12 +170,20 @@ def numeric_rows(s: Surface, grad: np.ndarray, estimates: dict[str, np.ndarray])
     """For each partial: the exact value, then each precision's estimate with its error."""
     rows = []
     for i, v in enumerate(s.variables):
-        row = [Cell(f"∂f/∂{v} exact", numbers.number(float(grad[i])), None, f"sympy's ∂f/∂{v} at the point, in float64")]
+        row = [
+            Cell(f"∂f/∂{v} exact", numbers.number(float(grad[i])), None, f"sympy's ∂f/∂{v} at the point, in float64")
+        ]
         for dtype, estimate in estimates.items():
             e = float(estimate[i])
             error = abs(e - float(grad[i])) if np.isfinite(e) and np.isfinite(grad[i]) else float("nan")
-            row.append(Cell(f"∂f/∂{v} in {dtype}", numbers.number(e, dtype), f"error {numbers.error(error)}",
-                            f"central difference along {v} with the other coordinate held fixed, all in {dtype}"))
+            row.append(
+                Cell(
+                    f"∂f/∂{v} in {dtype}",
+                    numbers.number(e, dtype),
+                    f"error {numbers.error(error)}",
+                    f"central difference along {v} with the other coordinate held fixed, all in {dtype}",
+                )
+            )
         rows.append(row)
     return rows
 
@@ -179,8 +202,10 @@ def contour_notes(s: Surface, point, grad: np.ndarray, box) -> str:
         lines.append(f"- The point ({point[0]:g}, {point[1]:g}) is outside this box, so it is not drawn.")
     elif np.all(np.isfinite(grad)) and np.any(grad):
         angle, slope = gradients.steepest_ascent(grad)
-        lines.append(f"- Here ∇f points {angle:.0f}° from the +{vx} axis; its length |∇f| = {slope:.4g} "
-                     "(the red arrow's length shows only the direction).")
+        lines.append(
+            f"- Here ∇f points {angle:.0f}° from the +{vx} axis; its length |∇f| = {slope:.4g} "
+            "(the red arrow's length shows only the direction)."
+        )
     return "\n".join(lines)
 
 
@@ -194,8 +219,10 @@ def undefined_sentence(s: Surface, fraction: float) -> str:
     if any(p.exp.is_negative for p in s.expr.atoms(sympy.Pow)):
         reasons.append("division by zero has no value")
     why = "; ".join(reasons) or "it is not a finite real number there (or it overflows)"
-    return (f"f has no real value on {fraction:.0%} of this box — {why} — so that part of the map is blank. "
-            "Numbers outside a function's domain are NaN, and NaN cannot be drawn.")
+    return (
+        f"f has no real value on {fraction:.0%} of this box — {why} — so that part of the map is blank. "
+        "Numbers outside a function's domain are NaN, and NaN cannot be drawn."
+    )
 
 
 def slice_labels(s: Surface, axis: int, fixed: float) -> tuple[str, str]:
@@ -211,8 +238,10 @@ def slice_params(axis: int, point, value: float, grad: np.ndarray, prefix: str |
 
 def slice_alt(s: Surface, axis: int, point, grad: np.ndarray) -> str:
     v, other = s.variables[axis], s.variables[1 - axis]
-    return (f"f against {v} with {other} held at {point[1 - axis]:g}, and its tangent at {v} = {point[axis]:g} "
-            f"whose slope is the partial ∂f/∂{v} = {float(grad[axis]):.4g}.")
+    return (
+        f"f against {v} with {other} held at {point[1 - axis]:g}, and its tangent at {v} = {point[axis]:g} "
+        f"whose slope is the partial ∂f/∂{v} = {float(grad[axis]):.4g}."
+    )
 
 
 def steepest_notes(grad: np.ndarray) -> str:
@@ -239,14 +268,16 @@ def many_latex(table: pd.DataFrame) -> str:
 def many_display(table: pd.DataFrame) -> pd.DataFrame:
     """The partials table with column names a student reads."""
     direction = np.where(table["exact"] > 0, "decrease it", np.where(table["exact"] < 0, "increase it", "leave it"))
-    return pd.DataFrame({
-        "weight": table["variable"],
-        "value": table["value"],
-        "∂L/∂w (formula)": table["partial"],
-        "∂L/∂w here (exact)": table["exact"],
-        "central difference (float64, h = 1e-6)": table["central"],
-        "to reduce L": np.where(np.isfinite(table["exact"]), direction, "undefined here"),
-    })
+    return pd.DataFrame(
+        {
+            "weight": table["variable"],
+            "value": table["value"],
+            "∂L/∂w (formula)": table["partial"],
+            "∂L/∂w here (exact)": table["exact"],
+            "central difference (float64, h = 1e-6)": table["central"],
+            "to reduce L": np.where(np.isfinite(table["exact"]), direction, "undefined here"),
+        }
+    )
 
 
 def linear_sentence(source: tuple, point, value: float, grad: np.ndarray) -> str:

@@ -18,8 +18,9 @@ SERIES_STYLE = ((OKABE_ITO["blue"], []), (OKABE_ITO["vermillion"], [8, 4]), (OKA
 
 
 @register
-def loss_curve(frame: pd.DataFrame, column: str, x_title: str, y_title: str, marker: bool = False,
-               legend: bool = True) -> alt.LayerChart:
+def loss_curve(
+    frame: pd.DataFrame, column: str, x_title: str, y_title: str, marker: bool = False, legend: bool = True
+) -> alt.LayerChart:
     """One panel of exact curves: `column` ("loss" or "derivative") of each series against x.
 
     `frame` is tidy: series, x, loss, derivative. Hovering anywhere shows the
@@ -37,8 +38,9 @@ def loss_curve(frame: pd.DataFrame, column: str, x_title: str, y_title: str, mar
     keep = {} if legend else {"legend": None}
     color = alt.Color("series:N", title=None, scale=alt.Scale(domain=series, range=[s[0] for s in styles]), **keep)
     dash = alt.StrokeDash("series:N", title=None, scale=alt.Scale(domain=series, range=[s[1] for s in styles]), **keep)
-    hover = alt.selection_point(name="hover", nearest=True, on="pointerover", clear="pointerout",
-                                fields=["x"], empty=False)
+    hover = alt.selection_point(
+        name="hover", nearest=True, on="pointerover", clear="pointerout", fields=["x"], empty=False
+    )
     tooltip = [
         alt.Tooltip("series:N", title="loss"),
         alt.Tooltip("x:Q", title=x_title, format=".4f"),
@@ -49,9 +51,9 @@ def loss_curve(frame: pd.DataFrame, column: str, x_title: str, y_title: str, mar
     layers = [
         alt.Chart(pd.DataFrame({"zero": [0.0]})).mark_rule(color="#888", strokeWidth=1).encode(y="zero:Q"),
         base.mark_line(clip=True).encode(strokeDash=dash),
-        base.mark_point(filled=True, size=t.point_size).encode(
-            opacity=alt.condition(hover, alt.value(1.0), alt.value(0.0)), tooltip=tooltip
-        ).add_params(hover),
+        base.mark_point(filled=True, size=t.point_size)
+        .encode(opacity=alt.condition(hover, alt.value(1.0), alt.value(0.0)), tooltip=tooltip)
+        .add_params(hover),
         alt.Chart(frame).mark_rule(color="#777", strokeDash=[3, 3]).encode(x=x).transform_filter(hover),
     ]
     params = []
@@ -74,13 +76,20 @@ def outlier_pulls(pulls: pd.DataFrame) -> alt.LayerChart:
     x = alt.X("loss:N", title=None, sort=list(dict.fromkeys(pulls["loss"])), axis=alt.Axis(labelAngle=0))
     y = alt.Y("pull:Q", title="how hard the sample pulls |∂L/∂ŷᵢ|")
     offset = alt.XOffset("sample:N", sort=samples)
-    color = alt.Color("kind:N", title=None, scale=alt.Scale(domain=["ordinary sample", "outlier"],
-                                                             range=["#9a9a9a", OKABE_ITO["vermillion"]]))
+    color = alt.Color(
+        "kind:N",
+        title=None,
+        scale=alt.Scale(domain=["ordinary sample", "outlier"], range=["#9a9a9a", OKABE_ITO["vermillion"]]),
+    )
     tooltip = [alt.Tooltip("loss:N"), alt.Tooltip("sample:N"), alt.Tooltip("pull:Q", format=".4f")]
-    base = alt.Chart(pulls).transform_calculate(
-        kind="datum.outlier ? 'outlier' : 'ordinary sample'",
-        label="datum.outlier ? 'outlier ' + format(datum.pull, '.2f') : format(datum.pull, '.2f')",
-    ).encode(x=x, xOffset=offset)
+    base = (
+        alt.Chart(pulls)
+        .transform_calculate(
+            kind="datum.outlier ? 'outlier' : 'ordinary sample'",
+            label="datum.outlier ? 'outlier ' + format(datum.pull, '.2f') : format(datum.pull, '.2f')",
+        )
+        .encode(x=x, xOffset=offset)
+    )
     bars = base.mark_bar().encode(y=y, color=color, tooltip=tooltip)
     labels = base.mark_text(dy=-8, fontSize=t.font_size).encode(y=y, text="label:N")
     return style_chart(alt.layer(bars, labels).properties(height=t.chart_height))

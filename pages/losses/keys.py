@@ -21,4 +21,21 @@ TARGET = "l_target"
 TRUTH = "l_truth"
 Z = "l_z"
 
-ALL = (DATA_LOSS, DELTA, DTYPE, EXAMPLE, FIT_EXAMPLE, GALLERY, MISS, OUTLIER, PCAT, Q1, Q2, SIDE, TAB, TARGET, TRUTH, Z,)
+ALL = (
+    DATA_LOSS,
+    DELTA,
+    DTYPE,
+    EXAMPLE,
+    FIT_EXAMPLE,
+    GALLERY,
+    MISS,
+    OUTLIER,
+    PCAT,
+    Q1,
+    Q2,
+    SIDE,
+    TAB,
+    TARGET,
+    TRUTH,
+    Z,
+)

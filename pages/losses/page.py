@@ -20,6 +20,7 @@ page.header(
 @page.guarded
 def _lesson() -> None:
     """Everything below the title: a control moved here reruns this, not the sidebar or the header."""
+
     def _reveal_cat() -> None:
         high, low = state.cat_loss(0.1), state.cat_loss(0.8)
         st.markdown(
@@ -50,13 +51,31 @@ def _lesson() -> None:
         """The gallery's own choices redraw only this tab."""
         left, middle, right = st.columns([2, 1.2, 1.2])
         chosen = left.multiselect(
-            "Losses (one or two)", list(LOSSES), default=["mse", "mae"], max_selections=2,
-            format_func=lambda n: LOSSES[n].title, key=keys.GALLERY, bind="query-params",
+            "Losses (one or two)",
+            list(LOSSES),
+            default=["mse", "mae"],
+            max_selections=2,
+            format_func=lambda n: LOSSES[n].title,
+            key=keys.GALLERY,
+            bind="query-params",
         )
-        target = middle.number_input("Regression target y", value=3.0, min_value=-100.0, max_value=100.0, step=0.5,
-                                     key=keys.TARGET, bind="query-params")
-        side = segmented(right, "Label (classification)", ["positive", "negative"], default="positive", key=keys.SIDE,
-                         help="y = 1 for cross-entropy, +1 for hinge; negative is 0 or −1")
+        target = middle.number_input(
+            "Regression target y",
+            value=3.0,
+            min_value=-100.0,
+            max_value=100.0,
+            step=0.5,
+            key=keys.TARGET,
+            bind="query-params",
+        )
+        side = segmented(
+            right,
+            "Label (classification)",
+            ["positive", "negative"],
+            default="positive",
+            key=keys.SIDE,
+            help="y = 1 for cross-entropy, +1 for hinge; negative is 0 or −1",
+        )
         delta = 1.0
         if "huber" in chosen:
             delta = left.slider("Huber δ", 0.25, 3.0, 1.0, 0.25, key=keys.DELTA, bind="query-params")
@@ -70,13 +89,17 @@ def _lesson() -> None:
             names = " and ".join(LOSSES[n].title for n in group)
             for panel, y_title in (("loss", "loss ℓ"), ("derivative", "derivative")):
                 render.show(
-                    charts.loss_curve, key=(group, targets, delta, panel), container=column,
+                    charts.loss_curve,
+                    key=(group, targets, delta, panel),
+                    container=column,
                     data=lambda: (state.curves(group, targets, delta), panel, x_title, y_title, False, panel == "loss"),
                     alt=f"The {panel} of {names} against the {x_title}, exact from sympy.",
                 )
         if chosen:
-            plots.caption("Top: the loss. Beneath: its exact derivative — the direction and strength of the pull. "
-                          "Hover a curve to read both.")
+            plots.caption(
+                "Top: the loss. Beneath: its exact derivative — the direction and strength of the pull. "
+                "Hover a curve to read both."
+            )
         for shown in chosen:
             loss, y = LOSSES[shown], state.gallery_target(shown, side, target)
             exact, slope = state.exact_forms(shown, y, delta)
@@ -90,16 +113,25 @@ def _lesson() -> None:
 
     with tab_data:
         left, right = st.columns([1, 1])
-        name = segmented(left, "Loss", list(state.TABLE_LOSSES), default="mse", format_func=state.SHORT.get, key=keys.DATA_LOSS)
+        name = segmented(
+            left, "Loss", list(state.TABLE_LOSSES), default="mse", format_func=state.SHORT.get, key=keys.DATA_LOSS
+        )
         example = segmented(
-            right, "Start from", list(state.EXAMPLES), default="regression",
-            format_func=lambda k: state.EXAMPLES[k].title, key=keys.EXAMPLE,
+            right,
+            "Start from",
+            list(state.EXAMPLES),
+            default="regression",
+            format_func=lambda k: state.EXAMPLES[k].title,
+            key=keys.EXAMPLE,
             help="Each starting table keeps your edits while you work on it.",
         )
         data_delta = 1.0  # torch.nn.HuberLoss's default
         left, right = st.columns([1, 1.6])
         table = left.data_editor(
-            state.example_frame(example), key=f"l_rows_{example}", num_rows="dynamic", hide_index=False,
+            state.example_frame(example),
+            key=f"l_rows_{example}",
+            num_rows="dynamic",
+            hide_index=False,
             column_config={
                 # Constant on purpose: the editor's identity includes its configuration, and edits live in it.
                 "prediction": st.column_config.TextColumn("prediction ŷ", help="a number (a probability for BCE)"),
@@ -114,31 +146,54 @@ def _lesson() -> None:
             if table.empty:
                 st.info("The table is empty: add a row (prediction and target) to score it.")
             if evaluation.messages:
-                kept = (f"The other {evaluation.count} rows still count." if evaluation.count
-                        else "No row can be scored yet.")
-                st.warning("\n".join(f"- {m}" for m in evaluation.messages)
-                           + f"\n\n{kept} Your table is kept as you typed it: fix the cell and the row counts again.")
-            st.dataframe(state.results_table(evaluation, table.index), hide_index=True,
-                         column_config={"status": st.column_config.TextColumn(width="large")})
+                kept = (
+                    f"The other {evaluation.count} rows still count."
+                    if evaluation.count
+                    else "No row can be scored yet."
+                )
+                st.warning(
+                    "\n".join(f"- {m}" for m in evaluation.messages)
+                    + f"\n\n{kept} Your table is kept as you typed it: fix the cell and the row counts again."
+                )
+            st.dataframe(
+                state.results_table(evaluation, table.index),
+                hide_index=True,
+                column_config={"status": st.column_config.TextColumn(width="large")},
+            )
         if example != state.example_for(name):
             st.info(f"{LOSSES[name].title} expects {LOSSES[name].prediction} and {LOSSES[name].target}.")
-            preset_button(f"Start from the {state.EXAMPLES[state.example_for(name)].title.lower()}",
-                          {keys.EXAMPLE: state.example_for(name)}, key=keys.FIT_EXAMPLE)
-        st.caption("ℓᵢ: each row's loss. ∂ℓᵢ/∂ŷᵢ: its gradient. Pull ∂L/∂ŷᵢ = ∂ℓᵢ/∂ŷᵢ ÷ N, the gradient of the mean: "
-                   "what PyTorch puts in pred.grad. Add rows in the empty row at the bottom of the table.")
+            preset_button(
+                f"Start from the {state.EXAMPLES[state.example_for(name)].title.lower()}",
+                {keys.EXAMPLE: state.example_for(name)},
+                key=keys.FIT_EXAMPLE,
+            )
+        st.caption(
+            "ℓᵢ: each row's loss. ∂ℓᵢ/∂ŷᵢ: its gradient. Pull ∂L/∂ŷᵢ = ∂ℓᵢ/∂ŷᵢ ÷ N, the gradient of the mean: "
+            "what PyTorch puts in pred.grad. Add rows in the empty row at the bottom of the table."
+        )
 
     @page.tab_fragment(tab_outliers)
     def _outliers() -> None:
         """The outlier's controls redraw only this tab."""
         left, right = st.columns([1, 2])
         with_outlier = left.toggle("Add one outlier", value=True, key=keys.OUTLIER, bind="query-params")
-        miss = right.select_slider("How far the outlier misses (ŷ − y)", options=[1.0, 2.0, 5.0, 10.0, 20.0, 50.0],
-                                   value=10.0, key=keys.MISS, bind="query-params")
+        miss = right.select_slider(
+            "How far the outlier misses (ŷ − y)",
+            options=[1.0, 2.0, 5.0, 10.0, 20.0, 50.0],
+            value=10.0,
+            key=keys.MISS,
+            bind="query-params",
+        )
         totals, pulls = state.outlier_comparison(miss, with_outlier)
         st.markdown("The course's three samples" + (f", plus one that misses by {miss:g}:" if with_outlier else ":"))
         for column, row in zip(st.columns(len(totals)), totals.itertuples()):
-            column.metric(row.loss, state.fmt(row.with_outlier),
-                          delta=f"{state.fmt(row.without_outlier)} without the outlier", delta_color="off", delta_arrow="off")
+            column.metric(
+                row.loss,
+                state.fmt(row.with_outlier),
+                delta=f"{state.fmt(row.without_outlier)} without the outlier",
+                delta_color="off",
+                delta_arrow="off",
+            )
 
         def _reveal_outlier() -> None:
             _, hard = state.outlier_comparison(10.0, True)
@@ -160,7 +215,9 @@ def _lesson() -> None:
             )
         )
         render.show(
-            charts.outlier_pulls, key=(miss, with_outlier), data=lambda: (pulls,),
+            charts.outlier_pulls,
+            key=(miss, with_outlier),
+            data=lambda: (pulls,),
             alt="Bars of how hard each sample pulls (the size of its gradient) under MSE, MAE and Huber; "
             "under MSE the outlier's bar towers over the others.",
         )
@@ -171,14 +228,18 @@ def _lesson() -> None:
         """Is it a cat? The probability slider redraws only its loss."""
         st.subheader("Is it a cat?")
         left, right = st.columns([2, 1])
-        p_cat = left.slider("The model's P(cat) for a picture of a cat", 0.0, 1.0, 0.8, 0.01, key=keys.PCAT,
-                            bind="query-params")
+        p_cat = left.slider(
+            "The model's P(cat) for a picture of a cat", 0.0, 1.0, 0.8, 0.01, key=keys.PCAT, bind="query-params"
+        )
         right.metric("Loss −log P(cat)", state.fmt(state.cat_loss(p_cat)))
         st.markdown(
             f"From the course: P(cat) = 0.8 → −log 0.8 = **{state.fmt(state.cat_loss(0.8))}**, a low loss; "
             f"P(cat) = 0.1 → −log 0.1 = **{state.fmt(state.cat_loss(0.1))}**, a high one."
-            + (" At P(cat) = 0 the true loss is infinite; PyTorch's BCELoss caps each log at −100, so it reports 100."
-               if p_cat == 0 else "")
+            + (
+                " At P(cat) = 0 the true loss is infinite; PyTorch's BCELoss caps each log at −100, so it reports 100."
+                if p_cat == 0
+                else ""
+            )
         )
 
     @page.tab_fragment(tab_class)
@@ -187,8 +248,15 @@ def _lesson() -> None:
         st.subheader("Softmax of a few logits")
         columns = st.columns(4)
         logits = tuple(
-            column.number_input(f"logit of {c}", value=v, min_value=-50.0, max_value=50.0, step=0.5,
-                                key=f"l_logit_{c}", bind="query-params")
+            column.number_input(
+                f"logit of {c}",
+                value=v,
+                min_value=-50.0,
+                max_value=50.0,
+                step=0.5,
+                key=f"l_logit_{c}",
+                bind="query-params",
+            )
             for column, c, v in zip(columns, state.CLASSES, (2.0, 1.0, 0.1))
         )
         truth = segmented(columns[3], "True class", list(state.CLASSES), default="cat", key=keys.TRUTH)
@@ -196,15 +264,18 @@ def _lesson() -> None:
         left, right = st.columns([2, 1])
         left.dataframe(softmax, hide_index=True)
         right.metric("Cross-entropy −log p(true class)", state.fmt(ce))
-        right.markdown("The gradient with respect to each logit is simply **p − y**: raise the true class's "
-                       "logit, lower the others, each in proportion to its probability.")
+        right.markdown(
+            "The gradient with respect to each logit is simply **p − y**: raise the true class's "
+            "logit, lower the others, each in proportion to its probability."
+        )
 
     @page.tab_fragment(tab_class)
     def _sigmoid() -> None:
         """Cross-entropy against squared error on a sigmoid: the logit redraws only these."""
         st.subheader("Why classifiers use cross-entropy")
-        z = st.slider("The model's logit z for a cat (p = sigmoid(z))", -8.0, 8.0, -6.0, 0.5, key=keys.Z,
-                      bind="query-params")
+        z = st.slider(
+            "The model's logit z for a cat (p = sigmoid(z))", -8.0, 8.0, -6.0, 0.5, key=keys.Z, bind="query-params"
+        )
         at = state.sigmoid_point(z)
         columns = st.columns(3)
         columns[0].metric("P(cat) = sigmoid(z)", f"{at['p']:.4f}")
@@ -219,8 +290,16 @@ def _lesson() -> None:
             )
         for panel, y_title in (("loss", "loss"), ("derivative", "gradient in z")):
             render.show(
-                charts.loss_curve, key=("sigmoid", panel),
-                data=lambda: (state.sigmoid_curves(), panel, "logit z (label: cat, y = 1)", y_title, True, panel == "loss"),
+                charts.loss_curve,
+                key=("sigmoid", panel),
+                data=lambda: (
+                    state.sigmoid_curves(),
+                    panel,
+                    "logit z (label: cat, y = 1)",
+                    y_title,
+                    True,
+                    panel == "loss",
+                ),
                 params={"x_now": z},
                 alt=f"The {panel} of cross-entropy and of squared error on a sigmoid output against the logit z; "
                 "far left, the squared error's gradient is flat at zero while cross-entropy's stays near −1.",
@@ -229,7 +308,9 @@ def _lesson() -> None:
     @page.tab_fragment(tab_precision)
     def _precision() -> None:
         """The precision choice redraws only this tab."""
-        dtype = segmented(st, "Precision", ["float32", "float16", "bfloat16", "float64"], default="float32", key=keys.DTYPE)
+        dtype = segmented(
+            st, "Precision", ["float32", "float16", "bfloat16", "float64"], default="float32", key=keys.DTYPE
+        )
         cases = state.precision_table(dtype)
         for row in cases.itertuples():
             box = st.success if row.naive_ok else st.error

@@ -23,8 +23,16 @@ from core.losses import LOSSES, RowEvaluation
 
 REGRESSION = ("mse", "mae", "huber")
 TABLE_LOSSES = ("mse", "mae", "huber", "binary_cross_entropy", "hinge")  # one prediction cell per row
-SHORT = MappingProxyType({"mse": "MSE", "mae": "MAE", "huber": "Huber", "binary_cross_entropy": "BCE",
-                          "cross_entropy": "Cross-entropy", "hinge": "Hinge"})
+SHORT = MappingProxyType(
+    {
+        "mse": "MSE",
+        "mae": "MAE",
+        "huber": "Huber",
+        "binary_cross_entropy": "BCE",
+        "cross_entropy": "Cross-entropy",
+        "hinge": "Hinge",
+    }
+)
 CLASSES = ("cat", "dog", "bird")
 VARIABLE_LATEX = MappingProxyType({"yhat": r"\hat y", "p": "p", "z": "z"})
 
@@ -86,6 +94,7 @@ def x_title(names) -> str:
 
 def overlay_groups(names: tuple[str, ...]) -> list[tuple[str, ...]]:
     """Losses that share an x axis are drawn together; others side by side."""
+
     def family(name: str) -> str:
         return "regression" if name in REGRESSION else ("probability" if name == "binary_cross_entropy" else "score")
 
@@ -109,8 +118,16 @@ def curves(names: tuple[str, ...], targets: tuple[float, ...], delta: float = 1.
     frames = []
     for name, target in zip(names, targets):
         frame = losses.curve(name, target, points=points, **params_for(name, delta))
-        frames.append(pd.DataFrame({"series": SHORT[name], "x": frame["prediction"], "loss": frame["loss"],
-                                    "derivative": frame["derivative"]}))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "series": SHORT[name],
+                    "x": frame["prediction"],
+                    "loss": frame["loss"],
+                    "derivative": frame["derivative"],
+                }
+            )
+        )
     return pd.concat(frames, ignore_index=True)
 
 
@@ -125,13 +142,17 @@ class Example:
     fits: tuple[str, ...]  # the losses this table is meant for
 
 
-EXAMPLES: Mapping[str, Example] = MappingProxyType({
-    # The course's MSE example: ((−0.5)² + 0.1² + (−0.2)²) / 3 = 0.10.
-    "regression": Example("Course example (numbers)", ("2.5", "3.1", "4.8"), ("3.0", "3.0", "5.0"), REGRESSION),
-    # The course's cat example: P(cat) = 0.8 and 0.1 for a cat, and one non-cat.
-    "cats": Example("Cat example (probabilities)", ("0.8", "0.1", "0.3"), ("1", "1", "0"), ("binary_cross_entropy",)),
-    "scores": Example("Scores with ±1 labels", ("2.0", "0.5", "-1.5"), ("1", "-1", "-1"), ("hinge",)),
-})
+EXAMPLES: Mapping[str, Example] = MappingProxyType(
+    {
+        # The course's MSE example: ((−0.5)² + 0.1² + (−0.2)²) / 3 = 0.10.
+        "regression": Example("Course example (numbers)", ("2.5", "3.1", "4.8"), ("3.0", "3.0", "5.0"), REGRESSION),
+        # The course's cat example: P(cat) = 0.8 and 0.1 for a cat, and one non-cat.
+        "cats": Example(
+            "Cat example (probabilities)", ("0.8", "0.1", "0.3"), ("1", "1", "0"), ("binary_cross_entropy",)
+        ),
+        "scores": Example("Scores with ±1 labels", ("2.0", "0.5", "-1.5"), ("1", "-1", "-1"), ("hinge",)),
+    }
+)
 
 
 def example_for(name: str) -> str:
@@ -146,20 +167,23 @@ def example_frame(key: str) -> pd.DataFrame:
 
 
 def evaluate(name: str, table: pd.DataFrame, delta: float = 1.0) -> RowEvaluation:
-    return losses.evaluate_rows(name, table["prediction"], table["target"], row_labels=list(table.index),
-                                **params_for(name, delta))
+    return losses.evaluate_rows(
+        name, table["prediction"], table["target"], row_labels=list(table.index), **params_for(name, delta)
+    )
 
 
 def results_table(evaluation: RowEvaluation, rows) -> pd.DataFrame:
     """One row per table row: ℓᵢ, ∂ℓᵢ/∂ŷᵢ, the pull on the mean (PyTorch's pred.grad), and a status in words."""
     count = max(evaluation.count, 1)
-    return pd.DataFrame({
-        "row": list(rows),
-        "ℓᵢ": [fmt(v) if ok else "—" for v, ok in zip(evaluation.loss, evaluation.valid)],
-        "∂ℓᵢ/∂ŷᵢ": [fmt(v) if ok else "—" for v, ok in zip(evaluation.gradient, evaluation.valid)],
-        "pull ∂L/∂ŷᵢ": [fmt(v / count) if ok else "—" for v, ok in zip(evaluation.gradient, evaluation.valid)],
-        "status": ["counted" if p is None else p.split(": ", 1)[1] for p in evaluation.problems],
-    })
+    return pd.DataFrame(
+        {
+            "row": list(rows),
+            "ℓᵢ": [fmt(v) if ok else "—" for v, ok in zip(evaluation.loss, evaluation.valid)],
+            "∂ℓᵢ/∂ŷᵢ": [fmt(v) if ok else "—" for v, ok in zip(evaluation.gradient, evaluation.valid)],
+            "pull ∂L/∂ŷᵢ": [fmt(v / count) if ok else "—" for v, ok in zip(evaluation.gradient, evaluation.valid)],
+            "status": ["counted" if p is None else p.split(": ", 1)[1] for p in evaluation.problems],
+        }
+    )
 
 
 def sum_sentence(name: str, evaluation: RowEvaluation) -> str:
@@ -217,8 +241,13 @@ def outlier_comparison(miss: float, with_outlier: bool = True) -> tuple[pd.DataF
     totals, pulls = [], []
     for name in REGRESSION:
         without = losses.loss_value(name, COURSE_PREDICTIONS, COURSE_TARGETS)
-        totals.append({"loss": SHORT[name], "without_outlier": without,
-                       "with_outlier": losses.loss_value(name, predictions, targets)})
+        totals.append(
+            {
+                "loss": SHORT[name],
+                "without_outlier": without,
+                "with_outlier": losses.loss_value(name, predictions, targets),
+            }
+        )
         for label, pull in zip(labels, np.abs(losses.loss_gradient(name, predictions, targets))):
             pulls.append({"loss": SHORT[name], "sample": label, "pull": float(pull), "outlier": label == "outlier"})
     return pd.DataFrame(totals), pd.DataFrame(pulls)
@@ -238,13 +267,15 @@ def softmax_table(logits: tuple[float, ...], label: int) -> tuple[pd.DataFrame, 
     gradient = losses.per_sample_gradient("cross_entropy", z, [label])[0]
     loss = float(losses.per_sample_loss("cross_entropy", z, [label])[0])
     p = losses.softmax(z)[0]
-    table = pd.DataFrame({
-        "class": list(CLASSES[: len(logits)]),
-        "logit z": [f"{v:g}" for v in logits],
-        "softmax p": [f"{v:.3f}" for v in p],
-        "label y": [1 if k == label else 0 for k in range(len(logits))],
-        "gradient p − y": [f"{v:+.3f}" for v in gradient],
-    })
+    table = pd.DataFrame(
+        {
+            "class": list(CLASSES[: len(logits)]),
+            "logit z": [f"{v:g}" for v in logits],
+            "softmax p": [f"{v:.3f}" for v in p],
+            "label y": [1 if k == label else 0 for k in range(len(logits))],
+            "gradient p − y": [f"{v:+.3f}" for v in gradient],
+        }
+    )
     return table, loss
 
 
@@ -253,16 +284,26 @@ def sigmoid_curves(target: float = 1.0) -> pd.DataFrame:
     """Cross-entropy and squared error on p = sigmoid(z) against z, with their gradients in z."""
     z = np.linspace(-8.0, 8.0, 321)
     c = losses.cross_entropy_vs_squared_error(z, target)
-    return pd.concat([
-        pd.DataFrame({"series": "cross-entropy", "x": z, "loss": c.cross_entropy, "derivative": c.cross_entropy_gradient}),
-        pd.DataFrame({"series": "squared error", "x": z, "loss": c.squared_error, "derivative": c.squared_error_gradient}),
-    ], ignore_index=True)
+    return pd.concat(
+        [
+            pd.DataFrame(
+                {"series": "cross-entropy", "x": z, "loss": c.cross_entropy, "derivative": c.cross_entropy_gradient}
+            ),
+            pd.DataFrame(
+                {"series": "squared error", "x": z, "loss": c.squared_error, "derivative": c.squared_error_gradient}
+            ),
+        ],
+        ignore_index=True,
+    )
 
 
 def sigmoid_point(z: float, target: float = 1.0) -> dict[str, float]:
     c = losses.cross_entropy_vs_squared_error([z], target)
-    return {"p": float(c.probability[0]), "ce": float(c.cross_entropy_gradient[0]),
-            "se": float(c.squared_error_gradient[0])}
+    return {
+        "p": float(c.probability[0]),
+        "ce": float(c.cross_entropy_gradient[0]),
+        "se": float(c.squared_error_gradient[0]),
+    }
 
 
 # --- precision ---------------------------------------------------------------------------
@@ -272,11 +313,13 @@ def sigmoid_point(z: float, target: float = 1.0) -> dict[str, float]:
 def precision_table(dtype: str) -> pd.DataFrame:
     """precision_cases with the values in words, ready to show."""
     cases = losses.precision_cases(dtype)
-    return pd.DataFrame({
-        "case": cases["case"],
-        "naive": [fmt(v) for v in cases["naive"]],
-        "stable": [fmt(v) for v in cases["stable"]],
-        "exact": [fmt(v) for v in cases["exact"]],
-        "naive_ok": cases["naive_ok"],
-        "explanation": cases["explanation"],
-    })
+    return pd.DataFrame(
+        {
+            "case": cases["case"],
+            "naive": [fmt(v) for v in cases["naive"]],
+            "stable": [fmt(v) for v in cases["stable"]],
+            "exact": [fmt(v) for v in cases["exact"]],
+            "naive_ok": cases["naive_ok"],
+            "explanation": cases["explanation"],
+        }
+    )

@@ -10,8 +10,9 @@ import pytest
 
 from tests.conftest import no_exception
 
-DERIVATIVES, CHAIN, GRADIENTS, DESCENT, LOSSES = (f"pages/{p}/page.py" for p in
-                                                  ("derivatives", "chain_rule", "gradients", "descent", "losses"))
+DERIVATIVES, CHAIN, GRADIENTS, DESCENT, LOSSES = (
+    f"pages/{p}/page.py" for p in ("derivatives", "chain_rule", "gradients", "descent", "losses")
+)
 
 
 def metrics(at) -> dict[str, str]:
@@ -22,8 +23,9 @@ def texts(at) -> str:
     return "\n".join(e.value for kind in ("error", "warning", "info", "success", "markdown") for e in at.get(kind))
 
 
-@pytest.mark.parametrize("text, slope", [("w - pi", "1.0"), ("2*pi*w", "6.283185307179586"),
-                                         ("sqrt(8)*w", "2.8284271247461903")])
+@pytest.mark.parametrize(
+    "text, slope", [("w - pi", "1.0"), ("2*pi*w", "6.283185307179586"), ("sqrt(8)*w", "2.8284271247461903")]
+)
 def test_number_only_parts_of_a_function(open_page, text, slope):
     at = open_page(DERIVATIVES, {"d_f": text})
     no_exception(at)
@@ -128,12 +130,16 @@ def test_a_saddle_is_not_called_a_minimum(open_page):
 
 def test_a_slow_landscape_with_five_optimizers_is_cut_short_not_frozen(open_page):
     nested = "sin(" * 30 + "x*y" + ")" * 30 + " + x^2 + y^2"
-    at = _typed_landscape(open_page, DESCENT, nested, 1.0, 1.0, gd_steps=5000,
-                          gd_opts=["gd", "momentum", "nesterov", "rmsprop", "adam"])
+    at = _typed_landscape(
+        open_page, DESCENT, nested, 1.0, 1.0, gd_steps=5000, gd_opts=["gd", "momentum", "nesterov", "rmsprop", "adam"]
+    )
     no_exception(at)
     # Every run either finished or says it was cut short; the benchmark measures the time.
-    assert all(("Cut short" in s.value) or ("Converged" in s.value) or ("Still running" in s.value)
-               for s in list(at.success) + list(at.warning) + list(at.info) if s.value.startswith("**"))
+    assert all(
+        ("Cut short" in s.value) or ("Converged" in s.value) or ("Still running" in s.value)
+        for s in list(at.success) + list(at.warning) + list(at.info)
+        if s.value.startswith("**")
+    )
 
 
 def test_one_weight_at_the_minimum_with_a_large_rate(open_page):
@@ -141,7 +147,6 @@ def test_one_weight_at_the_minimum_with_a_large_rate(open_page):
     no_exception(at)
     said = texts(at)
     assert "already the minimum" in said and "Diverged" not in said and "Stalled" not in said
-
 
 
 def test_values_that_underflow_are_not_blamed_on_cancellation(open_page):

@@ -134,7 +134,9 @@ def test_gradient_check_table(open_page):
     no_exception(at)
     table = at.dataframe[0].value
     assert list(table["input"]) == ["w₁", "b₁", "w₂", "b₂"]
-    assert {"backprop", "exact (sympy)", "central float64", "central float32", "central float32 error"} <= set(table.columns)
+    assert {"backprop", "exact (sympy)", "central float64", "central float32", "central float32 error"} <= set(
+        table.columns
+    )
     # Backprop agrees with sympy to float64 rounding; float32 central differences do not.
     assert all(float(e) < 1e-15 for e in table["backprop error"])
     assert all(float(e) > 1e-9 for e in table["central float32 error"])

@@ -47,7 +47,9 @@ def test_widget_state_comes_from_the_url(open_page):
 
 
 def test_tampered_values_fall_back_to_defaults_and_the_page_renders(open_page):
-    at = open_page(PAGE, query={"d_w": "nan", "d_h": "0.37", "d_method": "sideways", "present": "maybe", "d_tab": "Nope"})
+    at = open_page(
+        PAGE, query={"d_w": "nan", "d_h": "0.37", "d_method": "sideways", "present": "maybe", "d_tab": "Nope"}
+    )
     no_exception(at)
     assert at.select_slider(key="d_h").value == 0.01  # not one of the offered steps: ignored
     assert at.button_group(key="d_method").value == "forward"

@@ -96,7 +96,9 @@ def test_himmelblau_and_the_step_slider(open_page):
 
 
 def test_typed_function_and_a_bad_one(open_page):
-    at = open_page(PAGE, query={"gd_tab": TWO, "gd_land": cg.choice_title(cg.TYPED)})  # a selectbox keeps its label in the URL
+    at = open_page(
+        PAGE, query={"gd_tab": TWO, "gd_land": cg.choice_title(cg.TYPED)}
+    )  # a selectbox keeps its label in the URL
     at.text_input(key="gd_f").input("(x - 1)^2 + (y + 2)^2").run()
     no_exception(at)
     assert "Converged" in texts(at.success)

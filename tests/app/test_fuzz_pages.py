@@ -20,22 +20,69 @@ PAGES = [lesson.path for lesson in LESSONS]
 FUZZ = settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 
 NASTY_VALUES = st.one_of(
-    st.sampled_from(["", "nan", "inf", "-inf", "1e999", "-1e999", "0", "-0", "1e-320", "true", "None", "[]",
-                     "__import__('os').system('id')", "9**9**9", "x" * 600, "((((((((((x))))))))))", "1/0", "é", "%00"]),
+    st.sampled_from(
+        [
+            "",
+            "nan",
+            "inf",
+            "-inf",
+            "1e999",
+            "-1e999",
+            "0",
+            "-0",
+            "1e-320",
+            "true",
+            "None",
+            "[]",
+            "__import__('os').system('id')",
+            "9**9**9",
+            "x" * 600,
+            "((((((((((x))))))))))",
+            "1/0",
+            "é",
+            "%00",
+        ]
+    ),
     st.floats(allow_nan=True, allow_infinity=True).map(repr),
     st.integers(min_value=-(10**30), max_value=10**30).map(str),
     st.text(max_size=40),
 )
 FUNCTION_TEXT = st.one_of(
-    st.sampled_from(["x^2", "w^2", "sin(x)*y", "log(x) + log(y)", "1/x", "exp(exp(x))", "sqrt(-1-x^2)", "x^x^x",
-                     "0", "relu(x) - relu(-y)", "(x+1)^50*(x-1)^50", "abs(w)", "tanh(u)", "2x+3"]),
+    st.sampled_from(
+        [
+            "x^2",
+            "w^2",
+            "sin(x)*y",
+            "log(x) + log(y)",
+            "1/x",
+            "exp(exp(x))",
+            "sqrt(-1-x^2)",
+            "x^x^x",
+            "0",
+            "relu(x) - relu(-y)",
+            "(x+1)^50*(x-1)^50",
+            "abs(w)",
+            "tanh(u)",
+            "2x+3",
+        ]
+    ),
     st.text(alphabet=st.sampled_from(list("xywu0123456789.+-*/^() esincolgqrtab")), max_size=40),
 )
 
 
 def _keys(at) -> list[str]:
-    kinds = ("text_input", "number_input", "slider", "select_slider", "selectbox", "radio", "toggle", "checkbox",
-             "multiselect", "button_group")
+    kinds = (
+        "text_input",
+        "number_input",
+        "slider",
+        "select_slider",
+        "selectbox",
+        "radio",
+        "toggle",
+        "checkbox",
+        "multiselect",
+        "button_group",
+    )
     return sorted({e.key for kind in kinds for e in at.get(kind) if getattr(e, "key", None)})
 
 
@@ -46,8 +93,9 @@ def widget_keys(open_page_module):
 
 @pytest.fixture(scope="module")
 def open_page_module():
-    from tests.conftest import ROOT
     from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import ROOT
 
     def _open(path, query=None):
         at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
@@ -107,8 +155,12 @@ def test_random_controls(open_page_module, path):
     def check(moves):
         at = open_page_module(path)
         for pick, fraction, text in moves:
-            widgets = [w for kind in ("number_input", "slider", "select_slider", "text_input") for w in at.get(kind)
-                       if getattr(w, "key", None) and not getattr(w, "disabled", False)]
+            widgets = [
+                w
+                for kind in ("number_input", "slider", "select_slider", "text_input")
+                for w in at.get(kind)
+                if getattr(w, "key", None) and not getattr(w, "disabled", False)
+            ]
             if not widgets:
                 return
             widget = widgets[pick % len(widgets)]

@@ -26,7 +26,12 @@ STATES_PER_PAGE = 300
 
 #: Every function box of every page, with the variables it takes. A box missing here fails the test.
 FUNCTION_BOXES = {
-    "d_f": ("w",), "g_f": ("x", "y"), "gd_f": ("x", "y"), "c_f": ("x", "y"), "c_outer": ("u",), "c_inner": ("x",),
+    "d_f": ("w",),
+    "g_f": ("x", "y"),
+    "gd_f": ("x", "y"),
+    "c_f": ("x", "y"),
+    "c_outer": ("u",),
+    "c_inner": ("x",),
     "g_many": tuple(f"w{i}" for i in range(1, 7)),
 }
 
@@ -44,20 +49,57 @@ def _own_function(at):
 
 # (page, tab key, [(tab label, set-up that reveals a typed-function box, or None)])
 PAGES = [
-    ("derivatives", "d_tab", [(t, None) for t in ("Error against h", "Under the microscope", "Secant vs tangent",
-                                                 "The exact derivative", "Which way is downhill?")]),
-    ("gradients", "g_tab", [(t, s) for t in ("Contour map", "A partial is a slice", "Steepest ascent", "The linear model",
-                                             "Many weights") for s in (None, _typed("g"))]),
-    ("chain_rule", "c_tab", [(t, s) for t in ("Backward pass, step by step", "Gradient check",
-                                              "Vanishing and exploding gradients") for s in (None, _own_function)]),
+    (
+        "derivatives",
+        "d_tab",
+        [
+            (t, None)
+            for t in (
+                "Error against h",
+                "Under the microscope",
+                "Secant vs tangent",
+                "The exact derivative",
+                "Which way is downhill?",
+            )
+        ],
+    ),
+    (
+        "gradients",
+        "g_tab",
+        [
+            (t, s)
+            for t in ("Contour map", "A partial is a slice", "Steepest ascent", "The linear model", "Many weights")
+            for s in (None, _typed("g"))
+        ],
+    ),
+    (
+        "chain_rule",
+        "c_tab",
+        [
+            (t, s)
+            for t in ("Backward pass, step by step", "Gradient check", "Vanishing and exploding gradients")
+            for s in (None, _own_function)
+        ],
+    ),
     ("losses", "l_tab", [(t, None) for t in ("Gallery", "Your data", "Outliers", "Classification", "Precision")]),
-    ("descent", "gd_tab", [("One weight", None), ("The loop that dies", None), ("Two weights: optimizers", None),
-                           ("Two weights: optimizers", _typed("gd")), ("Linear regression learning", None)]),
+    (
+        "descent",
+        "gd_tab",
+        [
+            ("One weight", None),
+            ("The loop that dies", None),
+            ("Two weights: optimizers", None),
+            ("Two weights: optimizers", _typed("gd")),
+            ("Linear regression learning", None),
+        ],
+    ),
 ]
 CASES = [(page, key, tab, setup) for page, key, tabs in PAGES for tab, setup in tabs]
 SLOWEST: dict[str, dict] = {}  # page -> the slowest rerun seen and the state that caused it
 
-TEXT = st.one_of(st.sampled_from(["", " ", "x", "relu(w)", "w - pi", "|x|", "sin x", "1/0", "9^9^9", "√x"]), st.text(max_size=30))
+TEXT = st.one_of(
+    st.sampled_from(["", " ", "x", "relu(w)", "w - pi", "|x|", "sin x", "1/0", "9^9^9", "√x"]), st.text(max_size=30)
+)
 
 
 def _open(page: str, query: dict, setup):
@@ -75,10 +117,23 @@ def _open(page: str, query: dict, setup):
 
 
 def _controls(at) -> list:
-    kinds = ("number_input", "slider", "select_slider", "selectbox", "text_input", "button_group", "multiselect",
-             "toggle", "checkbox")
-    return [w for kind in kinds for w in at.get(kind)
-            if getattr(w, "key", None) and not getattr(w, "disabled", False) and not w.key.endswith("_tab")]
+    kinds = (
+        "number_input",
+        "slider",
+        "select_slider",
+        "selectbox",
+        "text_input",
+        "button_group",
+        "multiselect",
+        "toggle",
+        "checkbox",
+    )
+    return [
+        w
+        for kind in kinds
+        for w in at.get(kind)
+        if getattr(w, "key", None) and not getattr(w, "disabled", False) and not w.key.endswith("_tab")
+    ]
 
 
 def _choose(widget, fraction: float, pick: int, text: str, formula: str):
@@ -144,18 +199,22 @@ def _multi(widget) -> bool:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("page, tab_key, tab, setup", CASES,
-                         ids=[f"{p}-{t}{'-typed' if s else ''}" for p, _, t, s in CASES])
+@pytest.mark.parametrize(
+    "page, tab_key, tab, setup", CASES, ids=[f"{p}-{t}{'-typed' if s else ''}" for p, _, t, s in CASES]
+)
 def test_generated_states(page, tab_key, tab, setup):
     per_page = sum(1 for case in CASES if case[0] == page)
     examples = math.ceil(STATES_PER_PAGE / per_page)
     at = _open(page, {tab_key: tab}, setup)
     no_exception(at)
 
-    @settings(max_examples=examples, deadline=None, derandomize=True, database=None,
-              suppress_health_check=list(HealthCheck))
-    @given(moves=st.lists(st.tuples(st.integers(0, 10**6), st.floats(0, 1), TEXT), min_size=1, max_size=4),
-           formulas=st.fixed_dictionaries({key: student_texts(vs) for key, vs in FUNCTION_BOXES.items()}))
+    @settings(
+        max_examples=examples, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck)
+    )
+    @given(
+        moves=st.lists(st.tuples(st.integers(0, 10**6), st.floats(0, 1), TEXT), min_size=1, max_size=4),
+        formulas=st.fixed_dictionaries({key: student_texts(vs) for key, vs in FUNCTION_BOXES.items()}),
+    )
     def check(moves, formulas):
         # Everything is drawn before the app is touched: what is drawn never depends on the app's state,
         # which carries over from one example to the next (as a student's session does).

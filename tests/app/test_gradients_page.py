@@ -138,6 +138,8 @@ def test_many_weights_table(open_page):
 
 
 def test_tampered_url_still_renders(open_page):
-    at = open_page(PAGE, query={"g_land": "nope", "g_x0": "1e999", "g_h": "banana", "g_tab": "nope", "g_f": "open('x')"})
+    at = open_page(
+        PAGE, query={"g_land": "nope", "g_x0": "1e999", "g_h": "banana", "g_tab": "nope", "g_f": "open('x')"}
+    )
     no_exception(at)
     assert at.metric, "the page did not render its numbers"

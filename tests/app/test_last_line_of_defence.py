@@ -32,7 +32,9 @@ def test_an_unexpected_failure_becomes_a_message_that_names_the_input(monkeypatc
     at = AppTest.from_string(SCRIPT).run()
     assert not at.exception
     (message,) = at.error
-    assert "`relu(w)`" in message.value and "ZeroDivisionError" in message.value and "try another value" in message.value
+    assert (
+        "`relu(w)`" in message.value and "ZeroDivisionError" in message.value and "try another value" in message.value
+    )
     assert at.slider(key="c_before").value == 3, "the control drawn before the failure is lost"
     assert at.markdown[-1].value == "the rest of the page"
 

@@ -79,7 +79,11 @@ def test_an_edited_cell_changes_the_total(open_page):
 
 @pytest.mark.parametrize(
     ("cell", "message"),
-    [("abc", "row 1: prediction 'abc' is not a number"), ("", "row 1: prediction is empty"), (None, "row 1: prediction is empty")],
+    [
+        ("abc", "row 1: prediction 'abc' is not a number"),
+        ("", "row 1: prediction is empty"),
+        (None, "row 1: prediction is empty"),
+    ],
 )
 def test_a_bad_cell_is_flagged_and_the_other_rows_count(open_page, cell, message):
     at = open_page(PAGE, query={"l_tab": "Your data"})
@@ -254,7 +258,17 @@ def test_gallery_shows_the_exact_derivative(open_page):
 
 
 def test_tampered_url_still_renders(open_page):
-    at = open_page(PAGE, query={"l_tab": "banana", "l_gallery": "rm -rf", "l_target": "1e999", "l_miss": "x",
-                                "l_data_loss": "eval", "l_example": "../../etc", "l_pcat": "7"})
+    at = open_page(
+        PAGE,
+        query={
+            "l_tab": "banana",
+            "l_gallery": "rm -rf",
+            "l_target": "1e999",
+            "l_miss": "x",
+            "l_data_loss": "eval",
+            "l_example": "../../etc",
+            "l_pcat": "7",
+        },
+    )
     no_exception(at)
     assert at.title[0].value.startswith("Loss functions")

@@ -52,6 +52,8 @@ def test_a_bad_cell_is_flagged_and_survives_other_changes(server, page):
     wait_idle(page)
     page.get_by_role("tab", name="Your data").click()
     wait_idle(page)
-    assert "prediction 'abc' is not a number" in page.locator("[data-testid='stAlertContentWarning']").first.inner_text()
+    assert (
+        "prediction 'abc' is not a number" in page.locator("[data-testid='stAlertContentWarning']").first.inner_text()
+    )
     assert page.locator("[data-testid='stException']").count() == 0
     screenshot(page, "losses-bad-cell")

@@ -27,7 +27,9 @@ def test_rss_after_every_page_with_defaults(browser):
         process.terminate()
         process.wait(timeout=10)
     ARTIFACTS.mkdir(exist_ok=True)
-    (ARTIFACTS / "memory.json").write_text(json.dumps({"server_mb": round(server_mb, 1), "server_and_worker_mb": round(total_mb, 1)}))
+    (ARTIFACTS / "memory.json").write_text(
+        json.dumps({"server_mb": round(server_mb, 1), "server_and_worker_mb": round(total_mb, 1)})
+    )
     print(f"\nRSS after every page: server {server_mb:.0f} MB, with its symbolic worker {total_mb:.0f} MB")
     assert total_mb < BUDGET_MB
 

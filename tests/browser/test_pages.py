@@ -51,5 +51,7 @@ def test_derivatives_cancellation_on_a_shared_link(server, page):
     expect(metric(page, "float64 estimate")).to_have_text("0.0")
     assert page.get_by_text("w + h == w in float64").count() >= 1
     # The chart component loads lazily, a moment after the script run ends.
-    page.wait_for_selector("[data-testid='stVegaLiteChart'] canvas, [data-testid='stVegaLiteChart'] svg", timeout=15_000)
+    page.wait_for_selector(
+        "[data-testid='stVegaLiteChart'] canvas, [data-testid='stVegaLiteChart'] svg", timeout=15_000
+    )
     screenshot(page, "derivatives-cancellation")

@@ -67,8 +67,12 @@ def test_course_example():
 
 @pytest.mark.parametrize(
     "outer, inner",
-    [(sympy.sin(u), x**2), (sympy.exp(u) * u, sympy.log(x)), (1 / (1 + sympy.exp(-u)), 3 * x - 1),
-     (sympy.sqrt(u), x**2 + 1)],
+    [
+        (sympy.sin(u), x**2),
+        (sympy.exp(u) * u, sympy.log(x)),
+        (1 / (1 + sympy.exp(-u)), 3 * x - 1),
+        (sympy.sqrt(u), x**2 + 1),
+    ],
 )
 def test_chain_rule_product_is_the_derivative(outer, inner):
     steps = chain_rule(outer, inner)
@@ -100,10 +104,12 @@ def test_chain_rule_rejects_a_second_variable():
 def test_backprop_matches_sympy_exactly_in_float64(expr, point):
     graph = backprop(expr, ["x", "y"], point)
     value, gradient = exact(expr, point)
-    np.testing.assert_allclose(float(graph.value), value, rtol=RTOL["float64"], atol=0,
-                               err_msg=f"forward value of {expr} at {point}")
-    np.testing.assert_allclose(graph.gradient, gradient, rtol=RTOL["float64"], atol=0,
-                               err_msg=f"gradient of {expr} at {point}")
+    np.testing.assert_allclose(
+        float(graph.value), value, rtol=RTOL["float64"], atol=0, err_msg=f"forward value of {expr} at {point}"
+    )
+    np.testing.assert_allclose(
+        graph.gradient, gradient, rtol=RTOL["float64"], atol=0, err_msg=f"gradient of {expr} at {point}"
+    )
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float16", "bfloat16"])
@@ -117,8 +123,13 @@ def test_backprop_in_lower_precision(expr, point, dtype):
         assert node.value.dtype == target and node.grad.dtype == target, (node.op, dtype)
     for edge in graph.edges:
         assert edge.local.dtype == target and edge.contribution.dtype == target, (edge, dtype)
-    np.testing.assert_allclose(graph.gradient.astype(float), reference, rtol=RTOL[dtype], atol=0,
-                               err_msg=f"gradient of {expr} at {point} in {dtype}")
+    np.testing.assert_allclose(
+        graph.gradient.astype(float),
+        reference,
+        rtol=RTOL[dtype],
+        atol=0,
+        err_msg=f"gradient of {expr} at {point} in {dtype}",
+    )
 
 
 def test_float32_is_not_float64_in_disguise():
@@ -254,10 +265,10 @@ def test_network_gradient_for_every_weight(depth, activation):
     assert float(graph.value) == pytest.approx((a - 1.0) ** 2, rel=RTOL["float64"])
     # Backward: sympy's exact gradient.
     at = {sympy.Symbol(k, real=True): sympy.Rational(v) for k, v in net.point.items()}
-    expected = [float(sympy.diff(net.expr, sympy.Symbol(p, real=True)).xreplace(at).evalf(40))
-                for p in net.parameters]
-    np.testing.assert_allclose(graph.gradient, expected, rtol=RTOL["float64"], atol=0,
-                               err_msg=f"{activation} network of depth {depth}")
+    expected = [float(sympy.diff(net.expr, sympy.Symbol(p, real=True)).xreplace(at).evalf(40)) for p in net.parameters]
+    np.testing.assert_allclose(
+        graph.gradient, expected, rtol=RTOL["float64"], atol=0, err_msg=f"{activation} network of depth {depth}"
+    )
 
 
 def test_network_with_a_symbolic_input():
@@ -310,8 +321,9 @@ def test_gradient_flow_agrees_with_backprop(activation):
     # drop the next Max(0, ·), and the ReLU layers with it.
     weight, depth = 1.5, 5
     w = sympy.Symbol("w", real=True)
-    act = {"sigmoid": lambda z: 1 / (1 + sympy.exp(-z)), "tanh": sympy.tanh,
-           "relu": lambda z: sympy.Max(0, z)}[activation]
+    act = {"sigmoid": lambda z: 1 / (1 + sympy.exp(-z)), "tanh": sympy.tanh, "relu": lambda z: sympy.Max(0, z)}[
+        activation
+    ]
     chain = [x]
     for _ in range(depth):
         chain.append(act(w * chain[-1]))

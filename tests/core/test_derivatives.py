@@ -115,7 +115,9 @@ def test_the_error_model_predicts_the_best_h():
 
 
 def test_error_sweep_is_tidy_and_reports_cancellation():
-    sweep = d.error_sweep(W2, 3.0, dtypes=["float64", "float32", "float16", "bfloat16"], methods=["forward", "central"], variable="w")
+    sweep = d.error_sweep(
+        W2, 3.0, dtypes=["float64", "float32", "float16", "bfloat16"], methods=["forward", "central"], variable="w"
+    )
     assert set(sweep.columns) == {"dtype", "method", "h", "estimate", "error", "outcome"}
     assert len(sweep) == 8 * 201 and sweep["h"].min() == 1e-20 and sweep["h"].max() == 1.0
     tiny = sweep[(sweep["dtype"] == "float64") & (sweep["method"] == "forward") & (sweep["h"] < 1e-17)]

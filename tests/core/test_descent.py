@@ -147,8 +147,9 @@ def test_float_fast_path_matches_numpy_path():
     # The float64 exact path runs on Python floats; the central difference path on numpy: same run, tiny h error.
     land = get_landscape("beale")
     exact = descend(land.expr, land.variables, land.start, optimizer="adam", lr=0.01, steps=200)
-    central = descend(land.expr, land.variables, land.start, optimizer="adam", lr=0.01, steps=200,
-                      gradient="central", h=1e-6)
+    central = descend(
+        land.expr, land.variables, land.start, optimizer="adam", lr=0.01, steps=200, gradient="central", h=1e-6
+    )
     np.testing.assert_allclose(central.points, exact.points, rtol=1e-6)
 
 
@@ -196,8 +197,12 @@ def test_fit_line_mini_batch_is_noisy_but_reproducible():
 
 @pytest.mark.parametrize(
     "text, start, critical",
-    [("x^2 + y^2", (1.0, 1.0), "minimum"), ("x^2 - y^2", (1.0, 0.0), "saddle"), ("-x^2 - y^2", (0.0, 0.0), "maximum"),
-     ("x^4 + y^4", (0.0, 0.0), "flat")],
+    [
+        ("x^2 + y^2", (1.0, 1.0), "minimum"),
+        ("x^2 - y^2", (1.0, 0.0), "saddle"),
+        ("-x^2 - y^2", (0.0, 0.0), "maximum"),
+        ("x^4 + y^4", (0.0, 0.0), "flat"),
+    ],
 )
 def test_convergence_names_the_kind_of_critical_point(text, start, critical):
     run = descend(parse_expression(text, ("x", "y")), ("x", "y"), start, lr=0.1, steps=500)
@@ -221,8 +226,14 @@ def test_a_time_budget_cuts_a_run_short_and_says_so():
     assert run.reason.startswith(f"Cut short after {run.steps} of 100000 steps")
 
 
-@pytest.mark.parametrize("text, start", [("(x^2 + y^2) / 1e7", (1.0, 1.0)), ("-exp(-(x^2 + y^2))", (4.0, 4.0)),
-                                         ("1 - sigmoid(x) - sigmoid(y)", (-20.0, -20.0))])
+@pytest.mark.parametrize(
+    "text, start",
+    [
+        ("(x^2 + y^2) / 1e7", (1.0, 1.0)),
+        ("-exp(-(x^2 + y^2))", (4.0, 4.0)),
+        ("1 - sigmoid(x) - sigmoid(y)", (-20.0, -20.0)),
+    ],
+)
 def test_a_gradient_under_tol_on_a_plateau_is_not_a_minimum(text, start):
     # Newton's step −H⁻¹∇f says how far the flat point is: 1.4 away for (x² + y²)/1e7 from (1, 1).
     run = descend(parse_expression(text, ("x", "y")), ("x", "y"), start, lr=0.1, steps=100)

@@ -9,7 +9,7 @@ import sympy
 
 from core import gradients as g
 from core.expressions import parse_expression, symbol
-from core.numeric import lambdify, as_dtype
+from core.numeric import as_dtype, lambdify
 
 XY = ("x", "y")
 x, y = symbol("x"), symbol("y")
@@ -80,8 +80,10 @@ def test_numeric_gradient_never_asks_sympy_for_a_huge_number():
     assert estimate[1] == pytest.approx(1.0, rel=1e-8) or np.isnan(estimate[1])
 
 
-@pytest.mark.parametrize("text, point", [("3x^2 + 2y", (1.5, 2.0)), ("sin(x) * exp(y)", (0.7, 1.1)),
-                                         ("(1 - x)^2 + 100(y - x^2)^2", (-0.5, 1.5))])
+@pytest.mark.parametrize(
+    "text, point",
+    [("3x^2 + 2y", (1.5, 2.0)), ("sin(x) * exp(y)", (0.7, 1.1)), ("(1 - x)^2 + 100(y - x^2)^2", (-0.5, 1.5))],
+)
 def test_float32_partials_are_worse_than_float64_on_the_same_h(text, point):
     f = f_of(text)
     exact = g.evaluate(g.gradient(f, XY), XY, point)
@@ -179,9 +181,15 @@ def test_gradient_crosses_contour_lines_at_right_angles():
     assert np.median(cosine) < 0.02
 
 
-@pytest.mark.parametrize("text, box", [("(1 - x)^2 + 100(y - x^2)^2", ((-2, 2), (-1, 3))),
-                                       ("sin(9x) * cos(9y)", ((-3, 3), (-3, 3))),
-                                       ("x^2 - y^2", ((-2, 2), (-2, 2))), ("5", ((-1, 1), (-1, 1)))])
+@pytest.mark.parametrize(
+    "text, box",
+    [
+        ("(1 - x)^2 + 100(y - x^2)^2", ((-2, 2), (-1, 3))),
+        ("sin(9x) * cos(9y)", ((-3, 3), (-3, 3))),
+        ("x^2 - y^2", ((-2, 2), (-2, 2))),
+        ("5", ((-1, 1), (-1, 1))),
+    ],
+)
 def test_contour_map_fits_the_row_budget(text, box):
     # Issue 3: at most 2,000 rows per chart.
     assert g.contour_map(f_of(text), XY, box).rows <= 2000

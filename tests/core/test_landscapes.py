@@ -87,8 +87,14 @@ def test_the_text_parses_to_the_expression(land):
 
 @pytest.mark.parametrize(
     "key, point",
-    [("rosenbrock", (1, 1)), ("himmelblau", (3, 2)), ("beale", (3, 0.5)), ("booth", (1, 3)),
-     ("bowl", (0, 0)), ("ravine", (0, 0))],
+    [
+        ("rosenbrock", (1, 1)),
+        ("himmelblau", (3, 2)),
+        ("beale", (3, 0.5)),
+        ("booth", (1, 3)),
+        ("bowl", (0, 0)),
+        ("ravine", (0, 0)),
+    ],
 )
 def test_issue_3s_minima_are_listed(key, point):
     assert point in get_landscape(key).minima

@@ -4,9 +4,8 @@ import time
 
 import pytest
 
-from core import derivatives
+from core import chain_rule, derivatives
 from core.expressions import ExpressionError, parse_expression
-from core import chain_rule
 from core.limits import SymbolicTimeout, loaded, run_bounded, wait
 
 

@@ -67,8 +67,10 @@ CENTRAL_TOL = {"rtol": 1e-6, "atol": 1e-8}
 
 def close(actual, expected, dtype="float64", what=""):
     np.testing.assert_allclose(
-        np.asarray(actual, dtype=np.float64), np.asarray(expected, dtype=np.float64),
-        **TOL[dtype], err_msg=f"{what} in {dtype}",
+        np.asarray(actual, dtype=np.float64),
+        np.asarray(expected, dtype=np.float64),
+        **TOL[dtype],
+        err_msg=f"{what} in {dtype}",
     )
 
 
@@ -136,8 +138,10 @@ def ref_cross_entropy(logits, classes):
 def ref_hinge(x, y):
     # max(0, 1 - y f); derivative -y where 1 - y f > 0, else 0 (torch.relu's rule).
     n = len(x)
-    return (sum(max(0.0, 1 - b * a) for a, b in zip(x, y)) / n,
-            [(-b if 1 - b * a > 0 else 0.0) / n for a, b in zip(x, y)])
+    return (
+        sum(max(0.0, 1 - b * a) for a, b in zip(x, y)) / n,
+        [(-b if 1 - b * a > 0 else 0.0) / n for a, b in zip(x, y)],
+    )
 
 
 REFERENCES = {
@@ -272,38 +276,104 @@ TORCH = [
     ("mse", {}, REG, "float64", 1.86, [-0.2, 0.040000000000000036, -0.08000000000000007, -1.2000000000000002, 0.0]),
     ("mae", {}, REG, "float64", 0.76, [-0.2, 0.2, -0.2, -0.2, 0.0]),
     ("huber", {}, REG, "float64", 0.53, [-0.1, 0.020000000000000018, -0.040000000000000036, -0.2, 0.0]),
-    ("huber", {"delta": 0.5}, REG, "float64", 0.30500000000000005,
-     [-0.1, 0.020000000000000018, -0.040000000000000036, -0.1, 0.0]),
-    ("binary_cross_entropy", {}, BCE, "float64", 29.112482177700535,
-     [-0.17857142857142858, -1.4285714285714284, -142857143427.97183, 142857143427.97183, 0.2857142857142857,
-      0.1428571442857143, 0.03401360544217687]),
-    ("cross_entropy", {}, CE, "float64", 51.03028849673078,
-     [[-0.08524971527850803, 0.060608242676178474, 0.02464147260232955],
-      [0.029028633668535288, 0.2144942026521143, -0.2435228363206496],
-      [0.25, -0.25, 9.30018994005209e-45],
-      [0.0005889082701991702, 0.011828538805456007, -0.012417447075655175]]),
+    (
+        "huber",
+        {"delta": 0.5},
+        REG,
+        "float64",
+        0.30500000000000005,
+        [-0.1, 0.020000000000000018, -0.040000000000000036, -0.1, 0.0],
+    ),
+    (
+        "binary_cross_entropy",
+        {},
+        BCE,
+        "float64",
+        29.112482177700535,
+        [
+            -0.17857142857142858,
+            -1.4285714285714284,
+            -142857143427.97183,
+            142857143427.97183,
+            0.2857142857142857,
+            0.1428571442857143,
+            0.03401360544217687,
+        ],
+    ),
+    (
+        "cross_entropy",
+        {},
+        CE,
+        "float64",
+        51.03028849673078,
+        [
+            [-0.08524971527850803, 0.060608242676178474, 0.02464147260232955],
+            [0.029028633668535288, 0.2144942026521143, -0.2435228363206496],
+            [0.25, -0.25, 9.30018994005209e-45],
+            [0.0005889082701991702, 0.011828538805456007, -0.012417447075655175],
+        ],
+    ),
     ("hinge", {}, HINGE, "float64", 0.54, [-0.0, 0.2, 0.0, -0.0, -0.2]),
-    ("mse", {}, REG, "float32", 1.8600000143051147,
-     [-0.20000000298023224, 0.039999961853027344, -0.07999992370605469, -1.2000000476837158, 0.0]),
-    ("mae", {}, REG, "float32", 0.7599999308586121,
-     [-0.20000000298023224, 0.20000000298023224, -0.20000000298023224, -0.20000000298023224, 0.0]),
-    ("huber", {}, REG, "float32", 0.5299999713897705,
-     [-0.10000000149011612, 0.019999980926513672, -0.039999961853027344, -0.20000000298023224, 0.0]),
-    ("binary_cross_entropy", {}, BCE, "float32", 29.112483978271484,
-     [-0.1785714328289032, -1.4285714626312256, -142857142272.0, 142857142272.0, 0.2857142984867096,
-      0.1428571492433548, 0.03401361033320427]),
-    ("cross_entropy", {}, CE, "float32", 51.03028869628906,
-     [[-0.08524970710277557, 0.06060824543237686, 0.024641474708914757],
-      [0.0290286336094141, 0.21449419856071472, -0.24352283775806427],
-      [0.25, -0.25, 9.80908925027372e-45],
-      [0.000588908267673105, 0.011828538961708546, -0.012417435646057129]]),
-    ("hinge", {}, HINGE, "float32", 0.5400000214576721,
-     [-0.0, 0.20000000298023224, 0.0, -0.0, -0.20000000298023224]),
+    (
+        "mse",
+        {},
+        REG,
+        "float32",
+        1.8600000143051147,
+        [-0.20000000298023224, 0.039999961853027344, -0.07999992370605469, -1.2000000476837158, 0.0],
+    ),
+    (
+        "mae",
+        {},
+        REG,
+        "float32",
+        0.7599999308586121,
+        [-0.20000000298023224, 0.20000000298023224, -0.20000000298023224, -0.20000000298023224, 0.0],
+    ),
+    (
+        "huber",
+        {},
+        REG,
+        "float32",
+        0.5299999713897705,
+        [-0.10000000149011612, 0.019999980926513672, -0.039999961853027344, -0.20000000298023224, 0.0],
+    ),
+    (
+        "binary_cross_entropy",
+        {},
+        BCE,
+        "float32",
+        29.112483978271484,
+        [
+            -0.1785714328289032,
+            -1.4285714626312256,
+            -142857142272.0,
+            142857142272.0,
+            0.2857142984867096,
+            0.1428571492433548,
+            0.03401361033320427,
+        ],
+    ),
+    (
+        "cross_entropy",
+        {},
+        CE,
+        "float32",
+        51.03028869628906,
+        [
+            [-0.08524970710277557, 0.06060824543237686, 0.024641474708914757],
+            [0.0290286336094141, 0.21449419856071472, -0.24352283775806427],
+            [0.25, -0.25, 9.80908925027372e-45],
+            [0.000588908267673105, 0.011828538961708546, -0.012417435646057129],
+        ],
+    ),
+    ("hinge", {}, HINGE, "float32", 0.5400000214576721, [-0.0, 0.20000000298023224, 0.0, -0.0, -0.20000000298023224]),
 ]
 
 
-@pytest.mark.parametrize("name, params, data, dtype, value, gradient", TORCH,
-                         ids=[f"{row[0]}-{row[3]}-{'-'.join(row[1])}" for row in TORCH])
+@pytest.mark.parametrize(
+    "name, params, data, dtype, value, gradient", TORCH, ids=[f"{row[0]}-{row[3]}-{'-'.join(row[1])}" for row in TORCH]
+)
 def test_matches_pytorch(name, params, data, dtype, value, gradient):
     x, y = data
     close(loss_value(name, x, y, dtype=dtype, **params), value, dtype, f"{name} value vs torch")
@@ -317,8 +387,12 @@ def test_bce_clamps_like_torch():
     # [100.0, 100.0, 1.0000000050000001e-08, 0.5684994090355333]
     p, y = [0.0, 1.0, 1e-8, 0.3], [1.0, 0.0, 0.0, 0.25]
     # relative tolerance only: log(1 - 1e-8) would give 9.99999993922529e-09, off in the 8th digit
-    np.testing.assert_allclose(per_sample_loss("binary_cross_entropy", p, y),
-                               [100.0, 100.0, 1.0000000050000001e-08, 0.5684994090355333], rtol=1e-12, atol=0)
+    np.testing.assert_allclose(
+        per_sample_loss("binary_cross_entropy", p, y),
+        [100.0, 100.0, 1.0000000050000001e-08, 0.5684994090355333],
+        rtol=1e-12,
+        atol=0,
+    )
     assert LOG_CLAMP == -100.0
     # a certain *right* answer costs 0, not 0 · log 0 = NaN
     np.testing.assert_array_equal(per_sample_loss("binary_cross_entropy", [0.0, 1.0], [0.0, 1.0]), [0.0, 0.0])
@@ -368,8 +442,18 @@ def away_from_kinks(name, x, y, params):
 
 
 @pytest.mark.parametrize("seed", range(5))
-@pytest.mark.parametrize("name, params", [("mse", {}), ("mae", {}), ("huber", {}), ("huber", {"delta": 0.3}),
-                                          ("binary_cross_entropy", {}), ("cross_entropy", {}), ("hinge", {})])
+@pytest.mark.parametrize(
+    "name, params",
+    [
+        ("mse", {}),
+        ("mae", {}),
+        ("huber", {}),
+        ("huber", {"delta": 0.3}),
+        ("binary_cross_entropy", {}),
+        ("cross_entropy", {}),
+        ("hinge", {}),
+    ],
+)
 def test_gradient_matches_central_differences(name, params, seed):
     rng = np.random.default_rng(seed)
     if name == "cross_entropy":
@@ -382,7 +466,9 @@ def test_gradient_matches_central_differences(name, params, seed):
         x, y = rng.normal(0, 2, size=6), rng.normal(0, 2, size=6)
     assert away_from_kinks(name, x, y, params), "choose another seed: a point sits on a kink"
     np.testing.assert_allclose(
-        loss_gradient(name, x, y, **params), central_difference(name, x, y, params), **CENTRAL_TOL,
+        loss_gradient(name, x, y, **params),
+        central_difference(name, x, y, params),
+        **CENTRAL_TOL,
         err_msg=f"{name}{params} gradient vs central difference, h={CENTRAL_H}, seed {seed}, float64",
     )
 
@@ -509,8 +595,12 @@ def test_cross_entropy_beats_squared_error_when_confidently_wrong():
         # each gradient against a central difference of its own loss
         h = 1e-6
         up, down = cross_entropy_vs_squared_error(z + h, y), cross_entropy_vs_squared_error(z - h, y)
-        np.testing.assert_allclose(c.cross_entropy_gradient, (up.cross_entropy - down.cross_entropy) / (2 * h), **CENTRAL_TOL)
-        np.testing.assert_allclose(c.squared_error_gradient, (up.squared_error - down.squared_error) / (2 * h), **CENTRAL_TOL)
+        np.testing.assert_allclose(
+            c.cross_entropy_gradient, (up.cross_entropy - down.cross_entropy) / (2 * h), **CENTRAL_TOL
+        )
+        np.testing.assert_allclose(
+            c.squared_error_gradient, (up.squared_error - down.squared_error) / (2 * h), **CENTRAL_TOL
+        )
         # confidently wrong: z = -10 for a cat (y = 1), z = +10 for a dog (y = 0)
         wrong = z == (-10.0 if y == 1 else 10.0)
         assert abs(c.cross_entropy_gradient[wrong][0]) > 0.99
@@ -616,7 +706,8 @@ def test_bad_cells_are_flagged_in_words_and_the_rest_is_untouched():
     alone = per_sample_loss("huber", [2.5, 3.1, 4.8], [3.0, 3.0, 5.0], delta=0.5)
     np.testing.assert_array_equal(result.loss[good], alone)
     np.testing.assert_array_equal(
-        result.gradient[good], per_sample_gradient("huber", [2.5, 3.1, 4.8], [3.0, 3.0, 5.0], delta=0.5))
+        result.gradient[good], per_sample_gradient("huber", [2.5, 3.1, 4.8], [3.0, 3.0, 5.0], delta=0.5)
+    )
     assert np.isnan(np.delete(result.loss, good)).all() and np.isnan(np.delete(result.gradient, good)).all()
     assert result.total == loss_value("huber", [2.5, 3.1, 4.8], [3.0, 3.0, 5.0], delta=0.5)
     with pytest.raises(ValueError):
@@ -653,8 +744,9 @@ def test_no_good_rows_means_no_total():
 
 
 def test_table_from_pandas_with_row_labels():
-    frame = pd.DataFrame({"prediction": [2.5, np.nan, 4.8], "target": pd.array([3, pd.NA, 5], dtype="Int64")},
-                         index=[10, 11, 12])
+    frame = pd.DataFrame(
+        {"prediction": [2.5, np.nan, 4.8], "target": pd.array([3, pd.NA, 5], dtype="Int64")}, index=[10, 11, 12]
+    )
     result = evaluate_rows("mse", frame["prediction"], frame["target"], row_labels=frame.index)
     assert result.problems == (None, "row 11: prediction is empty; target is empty", None)
     assert result.total == pytest.approx((0.25 + 0.04) / 2, rel=1e-12)
@@ -688,36 +780,40 @@ def test_catalogue_lists_the_six_losses():
     assert [n for n, e in LOSSES.items() if e.kind == "regression"] == ["mse", "mae", "huber"]
 
 
-@pytest.mark.parametrize("call, message", [
-    (lambda: loss_value("mean_squared", [1.0], [1.0]), "unknown loss 'mean_squared'; choose one of mse, mae"),
-    (lambda: loss_value("mse", [1.0], [1.0], delta=1.0), "mse takes no parameters; got delta"),
-    (lambda: loss_value("huber", [1.0], [1.0], alpha=1.0), "huber takes delta; got alpha"),
-    (lambda: loss_value("huber", [1.0], [1.0], delta=0), "delta must be a positive number"),
-    (lambda: loss_gradient("huber", [1.0], [1.0], delta=float("nan")), "delta must be a positive number"),
-    (lambda: loss_value("huber", [1.0], [1.0], delta="1"), "delta must be a positive number"),
-    (lambda: loss_value("mse", [1.0, 2.0], [1.0]), "give one target per prediction"),
-    (lambda: loss_value("mse", [], []), "no predictions"),
-    (lambda: loss_value("mse", ["abc"], [1.0]), "must all be numbers"),
-    (lambda: loss_value("mse", [1.0], [1.0], dtype="float8"), "unknown precision 'float8'"),
-    (lambda: loss_value("binary_cross_entropy", [1.5], [1.0]), "every prediction must be between 0 and 1"),
-    (lambda: loss_gradient("binary_cross_entropy", [0.5], [2.0]), "labels between 0 and 1"),
-    (lambda: loss_value("hinge", [0.5], [0.0]), "hinge takes labels -1 or +1"),
-    (lambda: loss_value("cross_entropy", [[1.0, 2.0]], [2]), "between 0 and 1 (there are 2 logits)"),
-    (lambda: loss_value("cross_entropy", [[1.0, 2.0]], [0.5]), "whole numbers"),
-    (lambda: loss_value("cross_entropy", [[1.0, 2.0]], [0, 1]), "one class number per row"),
-    (lambda: loss_value("cross_entropy", np.zeros((2, 2, 2)), [0, 1]), "shape (n, C)"),
-    (lambda: symbolic_loss("hinge", 0), "hinge takes a target of 1 or -1"),
-    (lambda: symbolic_loss("binary_cross_entropy", 2), "between 0 and 1"),
-    (lambda: symbolic_loss("cross_entropy", 1, classes=1), "classes must be a whole number, at least 2"),
-    (lambda: cross_entropy_vs_squared_error([0.0], target=2), "between 0 and 1"),
-])
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: loss_value("mean_squared", [1.0], [1.0]), "unknown loss 'mean_squared'; choose one of mse, mae"),
+        (lambda: loss_value("mse", [1.0], [1.0], delta=1.0), "mse takes no parameters; got delta"),
+        (lambda: loss_value("huber", [1.0], [1.0], alpha=1.0), "huber takes delta; got alpha"),
+        (lambda: loss_value("huber", [1.0], [1.0], delta=0), "delta must be a positive number"),
+        (lambda: loss_gradient("huber", [1.0], [1.0], delta=float("nan")), "delta must be a positive number"),
+        (lambda: loss_value("huber", [1.0], [1.0], delta="1"), "delta must be a positive number"),
+        (lambda: loss_value("mse", [1.0, 2.0], [1.0]), "give one target per prediction"),
+        (lambda: loss_value("mse", [], []), "no predictions"),
+        (lambda: loss_value("mse", ["abc"], [1.0]), "must all be numbers"),
+        (lambda: loss_value("mse", [1.0], [1.0], dtype="float8"), "unknown precision 'float8'"),
+        (lambda: loss_value("binary_cross_entropy", [1.5], [1.0]), "every prediction must be between 0 and 1"),
+        (lambda: loss_gradient("binary_cross_entropy", [0.5], [2.0]), "labels between 0 and 1"),
+        (lambda: loss_value("hinge", [0.5], [0.0]), "hinge takes labels -1 or +1"),
+        (lambda: loss_value("cross_entropy", [[1.0, 2.0]], [2]), "between 0 and 1 (there are 2 logits)"),
+        (lambda: loss_value("cross_entropy", [[1.0, 2.0]], [0.5]), "whole numbers"),
+        (lambda: loss_value("cross_entropy", [[1.0, 2.0]], [0, 1]), "one class number per row"),
+        (lambda: loss_value("cross_entropy", np.zeros((2, 2, 2)), [0, 1]), "shape (n, C)"),
+        (lambda: symbolic_loss("hinge", 0), "hinge takes a target of 1 or -1"),
+        (lambda: symbolic_loss("binary_cross_entropy", 2), "between 0 and 1"),
+        (lambda: symbolic_loss("cross_entropy", 1, classes=1), "classes must be a whole number, at least 2"),
+        (lambda: cross_entropy_vs_squared_error([0.0], target=2), "between 0 and 1"),
+    ],
+)
 def test_bad_input_is_a_plain_valueerror(call, message):
     with pytest.raises(ValueError, match=re.escape(message)):
         call()
 
 
-@pytest.mark.parametrize("cell, value", [("−0.5", -0.5), ("–1", -1.0), ("1 000", 1000.0), ("1\u202f000", 1000.0),
-                                         (" +2 ", 2.0)])
+@pytest.mark.parametrize(
+    "cell, value", [("−0.5", -0.5), ("–1", -1.0), ("1 000", 1000.0), ("1\u202f000", 1000.0), (" +2 ", 2.0)]
+)
 def test_cells_as_printed_tables_write_them(cell, value):
     # U+2212 is the minus sign of printed formulas (Unicode's "MINUS SIGN"); a thin or no-break space
     # groups thousands in print (SI Brochure, 9th edition, 5.4.4).

@@ -33,11 +33,16 @@ from core.optimizers import OPTIMIZERS
 # The quadratic x² + 10y² from (2.5, 0.6) and Rosenbrock (1 − x)² + 100(y − x²)² from (−1.5, 2).
 PROBLEMS = {
     "quadratic": (lambda w: np.array([2 * w[0], 20 * w[1]]), (2.5, 0.6)),
-    "rosenbrock": (lambda w: np.array([-2 * (1 - w[0]) - 400 * w[0] * (w[1] - w[0] ** 2), 200 * (w[1] - w[0] ** 2)]),
-                   (-1.5, 2.0)),
+    "rosenbrock": (
+        lambda w: np.array([-2 * (1 - w[0]) - 400 * w[0] * (w[1] - w[0] ** 2), 200 * (w[1] - w[0] ** 2)]),
+        (-1.5, 2.0),
+    ),
 }
 LR = {  # (quadratic, rosenbrock)
-    "gd": (0.02, 0.001), "momentum": (0.01, 0.0005), "nesterov": (0.01, 0.0005), "rmsprop": (0.01, 0.001),
+    "gd": (0.02, 0.001),
+    "momentum": (0.01, 0.0005),
+    "nesterov": (0.01, 0.0005),
+    "rmsprop": (0.01, 0.001),
     "adam": (0.05, 0.01),
 }
 TORCH_AFTER_100 = {  # torch 2.13.0 CPU, float64 (snippet in the module docstring)
@@ -120,8 +125,13 @@ def test_matches_the_documented_pseudo_code(name, problem, per_coordinate):
 def test_matches_torch(name, problem):
     grad, start = PROBLEMS[problem]
     lr = LR[name][problem == "rosenbrock"]
-    np.testing.assert_allclose(ours(name, grad, start, lr), TORCH_AFTER_100[name, problem], rtol=RTOL, atol=1e-15,
-                               err_msg=f"{name} on {problem} against torch 2.13.0")
+    np.testing.assert_allclose(
+        ours(name, grad, start, lr),
+        TORCH_AFTER_100[name, problem],
+        rtol=RTOL,
+        atol=1e-15,
+        err_msg=f"{name} on {problem} against torch 2.13.0",
+    )
 
 
 def test_the_reference_is_not_trivially_equal_across_optimizers():

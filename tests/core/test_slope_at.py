@@ -28,8 +28,13 @@ def at(text: str, x: float):
 
 @pytest.mark.parametrize(
     "text, x, left, right",
-    [("relu(w)", 0.0, 0.0, 1.0), ("abs(w)", 0.0, -1.0, 1.0), ("abs(w - 0.1)", 0.1, -1.0, 1.0),
-     ("relu(w - 1) + 2w", 1.0, 2.0, 3.0), ("sqrt(w^2)", 0.0, -1.0, 1.0)],
+    [
+        ("relu(w)", 0.0, 0.0, 1.0),
+        ("abs(w)", 0.0, -1.0, 1.0),
+        ("abs(w - 0.1)", 0.1, -1.0, 1.0),
+        ("relu(w - 1) + 2w", 1.0, 2.0, 3.0),
+        ("sqrt(w^2)", 0.0, -1.0, 1.0),
+    ],
 )
 def test_a_kink_has_two_one_sided_slopes_and_no_derivative(text, x, left, right):
     s = at(text, x)
@@ -50,9 +55,16 @@ def test_sign_jumps_at_zero_and_pytorch_says_zero():
 
 @pytest.mark.parametrize(
     "text, x, kind",
-    [("log(w)", -3.0, "outside"), ("sqrt(w)", -1.0, "outside"), ("acos(w)", 2.0, "outside"),
-     ("1/w", 0.0, "pole"), ("log(relu(w))", 0.0, "pole"), ("sin(1/w)", 0.0, "undefined"),
-     ("sqrt(w)", 0.0, "edge"), ("acos(w)", 1.0, "edge")],
+    [
+        ("log(w)", -3.0, "outside"),
+        ("sqrt(w)", -1.0, "outside"),
+        ("acos(w)", 2.0, "outside"),
+        ("1/w", 0.0, "pole"),
+        ("log(relu(w))", 0.0, "pole"),
+        ("sin(1/w)", 0.0, "undefined"),
+        ("sqrt(w)", 0.0, "edge"),
+        ("acos(w)", 1.0, "edge"),
+    ],
 )
 def test_where_the_function_itself_fails_there_is_no_slope(text, x, kind):
     assert at(text, x).kind == kind
@@ -69,8 +81,16 @@ def test_the_edge_of_a_square_root_has_an_infinite_one_sided_slope():
     assert (s.left, s.right) == (None, math.inf)
 
 
-@pytest.mark.parametrize("text, x, value", [("w*abs(w)", 0.0, 0.0), ("relu(w)^2", 0.0, 0.0), ("abs(w)^3", 0.0, 0.0),
-                                            ("relu(w)", 1e-300, 1.0), ("abs(w)", -2.0, -1.0)])
+@pytest.mark.parametrize(
+    "text, x, value",
+    [
+        ("w*abs(w)", 0.0, 0.0),
+        ("relu(w)^2", 0.0, 0.0),
+        ("abs(w)^3", 0.0, 0.0),
+        ("relu(w)", 1e-300, 1.0),
+        ("abs(w)", -2.0, -1.0),
+    ],
+)
 def test_smooth_points_of_non_smooth_functions_have_a_derivative(text, x, value):
     s = at(text, x)
     assert (s.kind, s.value) == ("fine", value)
@@ -95,8 +115,18 @@ def test_every_kind_is_declared():
 
 # --- against an independent oracle: mpmath's numerical derivative at 30 digits ---------------------
 
-SMOOTH = ["w^2", "sin(w) * exp(w)", "tanh(3w - 1)", "sigmoid(w)^2", "log(1 + w^2)", "w^5 - 3w^3 + w - pi",
-          "sqrt(8) * w", "2 * pi * w", "atan(w) / (1 + w^2)", "cosh(w / 4)"]
+SMOOTH = [
+    "w^2",
+    "sin(w) * exp(w)",
+    "tanh(3w - 1)",
+    "sigmoid(w)^2",
+    "log(1 + w^2)",
+    "w^5 - 3w^3 + w - pi",
+    "sqrt(8) * w",
+    "2 * pi * w",
+    "atan(w) / (1 + w^2)",
+    "cosh(w / 4)",
+]
 
 
 @settings(max_examples=150, deadline=None, derandomize=True)
@@ -124,7 +154,9 @@ def test_the_complex_step_is_unavailable_through_abs():
 
 
 def test_a_sweep_no_precision_can_run_is_empty_not_an_error():
-    sweep = error_sweep(parse_expression("w^2", ("w",)), 3.0, dtypes=["float16"], methods=["complex-step"], variable="w")
+    sweep = error_sweep(
+        parse_expression("w^2", ("w",)), 3.0, dtypes=["float16"], methods=["complex-step"], variable="w"
+    )
     assert sweep.empty and list(sweep.columns) == ["dtype", "method", "h", "estimate", "error", "outcome"]
 
 

@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from core.low_precision import make_data, mlp_init
+from core.low_precision import make_data, mlp_init  # noqa: E402 (after the path is set, when run as a script)
 
 OUT = Path(__file__).with_name("torch_low_precision.json")
 
