@@ -38,20 +38,14 @@ def header(title: str, intro: str) -> None:
     st.markdown(intro)
 
 
-def tab_fragment(tab) -> Callable[[Callable[[], None]], Callable[[], None]]:
-    """Decorator: draw the function in `tab` now, as a fragment, if the tab is open.
+def show_tab(tab, body: Callable[[], None]) -> None:
+    """Draw `body` in `tab` as a fragment, if the tab is open.
 
-    The controls it draws then rerun only that tab's content, and a closed
-    tab costs nothing.
+    The controls it draws then rerun only that tab's content, and a closed tab costs nothing.
     """
-
-    def draw(body: Callable[[], None]) -> Callable[[], None]:
-        if tab.open:
-            with tab:
-                st.fragment(guarded(body))()
-        return body
-
-    return draw
+    if tab.open:
+        with tab:
+            st.fragment(guarded(body))()
 
 
 def guarded(body: Callable[[], None]) -> Callable[[], None]:
@@ -72,7 +66,7 @@ def guarded(body: Callable[[], None]) -> Callable[[], None]:
         except Exception as error:
             if STRICT:
                 raise
-            _log.exception("section %s failed", body.__name__)
+            _log.exception("section %s failed", getattr(body, "__qualname__", body))
             inputs = ", ".join(f"`{value[:60]}`" for key, value in st.query_params.items() if key != "present")
             st.error(
                 f"This part of the page could not be drawn{' with ' + inputs if inputs else ''} "
