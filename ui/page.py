@@ -48,7 +48,7 @@ def show_tab(tab, body: Callable[[], None]) -> None:
             st.fragment(guarded(body))()
 
 
-def guarded(body: Callable[[], None]) -> Callable[[], None]:
+def guarded(body: Callable[..., None]) -> Callable[..., None]:
     """The last line of defence around a section: an unexpected exception becomes a message.
 
     What was drawn before the failure (the controls) stays on the screen, the message names the
@@ -58,9 +58,9 @@ def guarded(body: Callable[[], None]) -> Callable[[], None]:
     """
 
     @functools.wraps(body)
-    def run() -> None:
+    def run(*args, **kwargs) -> None:
         try:
-            body()
+            body(*args, **kwargs)
         except ScriptControlException:
             raise
         except Exception as error:

@@ -6,8 +6,8 @@ import streamlit as st
 
 from core import gradients
 from core.expressions import parse_expression, symbol
-from pages.gradients import charts, keys, state, tabs
-from ui import landscape, page, predict, render
+from pages.gradients import keys, state, tabs
+from ui import landscape, page, predict
 from ui.controls import format_step, step_size_slider
 from ui.function_input import function_input
 from ui.show_code import show_code
@@ -20,11 +20,8 @@ page.header(
 )
 
 
-@st.fragment
-@page.guarded
-def _lesson() -> None:
-    """Everything below the title: a control moved here reruns this, not the sidebar or the header."""
-    # --- the function and the point ---------------------------------------------------------
+def _function_and_point() -> tuple[str, tuple, tuple, tuple[float, float]]:
+    """The function (a named landscape, or one typed in x and y) and the point: (choice, source, box, point)."""
     with st.container(border=True):
         left, middle_x, middle_y, right = st.columns([2.4, 0.9, 0.9, 2])
         choice = left.selectbox(
@@ -47,34 +44,15 @@ def _lesson() -> None:
             radius = right.select_slider(
                 "Box: x and y from −r to r", landscape.RADII, value=3.0, key=keys.R, bind="query-params"
             )
-        x0 = middle_x.number_input(
-            "x₀",
-            key=keys.X0,
-            value=state.DEFAULT_POINT[0],
-            min_value=-1e6,
-            max_value=1e6,
-            step=0.1,
-            bind="query-params",
-        )
-        y0 = middle_y.number_input(
-            "y₀",
-            key=keys.Y0,
-            value=state.DEFAULT_POINT[1],
-            min_value=-1e6,
-            max_value=1e6,
-            step=0.1,
-            bind="query-params",
-        )
+        coordinate = dict(min_value=-1e6, max_value=1e6, step=0.1, bind="query-params")
+        x0 = middle_x.number_input("x₀", key=keys.X0, value=state.DEFAULT_POINT[0], **coordinate)
+        y0 = middle_y.number_input("y₀", key=keys.Y0, value=state.DEFAULT_POINT[1], **coordinate)
+    return (choice, *landscape.source_and_box(choice, text, radius), (x0, y0))
 
-    source, box = landscape.source_and_box(choice, text, radius)
-    surface = landscape.surface(source)
-    point = (x0, y0)
-    value, grad = state.at_point(source, point)
+
+def _partials(source: tuple, surface, point, value: float, grad) -> None:
+    """The function and its exact partials, then the gradient at the point in numbers and in words."""
     vx, vy = surface.variables
-    if choice != landscape.TYPED:
-        st.markdown(state.choice_text(choice))
-
-    # --- the partials and the gradient, exact and numeric -------------------------------------
     exact, evaluated = st.columns([1.3, 1])
     with exact:
         st.latex(rf"f({vx}, {vy}) = {surface.latex}")
@@ -83,110 +61,83 @@ def _lesson() -> None:
         st.latex(state.gradient_at_latex(surface, point, value, grad))
         st.markdown(state.missing_partials(source, point) or state.gradient_sentence(surface, point, value, grad))
 
-    @st.fragment
-    @page.guarded
-    def _numeric() -> None:
-        """The numeric partials beside their own h: moving h redraws only these."""
-        control, note = st.columns([2, 3], vertical_alignment="bottom")
-        h = step_size_slider("Step size h of the numeric partials", key=keys.H, default=1e-4, container=control)
-        note.caption(
-            f"Central differences (f(… + h …) − f(… − h …)) / 2h with h = {format_step(h)}, one coordinate at a "
-            "time, every operation rounded to the precision named."
-        )
-        estimates = {dtype: state.numeric_gradient(source, point, h, dtype) for dtype in state.NUMERIC_DTYPES}
-        for row in state.numeric_rows(surface, grad, estimates):
-            for column, cell in zip(st.columns(len(row)), row):
-                column.metric(
-                    cell.label, cell.value, delta=cell.delta, delta_color="off", delta_arrow="off", help=cell.help
-                )
 
-    _numeric()
+@st.fragment
+@page.guarded
+def _numeric(source: tuple, surface, point, grad) -> None:
+    """The numeric partials beside their own h: moving h redraws only these."""
+    control, note = st.columns([2, 3], vertical_alignment="bottom")
+    h = step_size_slider("Step size h of the numeric partials", key=keys.H, default=1e-4, container=control)
+    note.caption(
+        f"Central differences (f(… + h …) − f(… − h …)) / 2h with h = {format_step(h)}, one coordinate at a "
+        "time, every operation rounded to the precision named."
+    )
+    estimates = {dtype: state.numeric_gradient(source, point, h, dtype) for dtype in state.NUMERIC_DTYPES}
+    for row in state.numeric_rows(surface, grad, estimates):
+        for column, cell in zip(st.columns(len(row)), row):
+            column.metric(
+                cell.label, cell.value, delta=cell.delta, delta_color="off", delta_arrow="off", help=cell.help
+            )
 
-    def _reveal_steepest() -> None:
-        course = parse_expression("3x^2 + 2y", ("x", "y"))
-        gx, gy = (float(d.subs({symbol("x"): 1, symbol("y"): 1})) for d in gradients.gradient(course, ("x", "y")))
-        angle = math.degrees(math.atan2(gy, gx))
-        st.markdown(
-            f"∇f(1, 1) = [6x, 2] = **[{gx:g}, {gy:g}]**: it points {angle:.1f}° above the +x axis, with slope "
-            f"|∇f| = {math.hypot(gx, gy):.3f}. Neither axis alone is steepest: the gradient mixes both partials, "
-            "and it crosses the contour line through (1, 1) at a right angle."
-        )
 
-    predict.ask(
-        predict.Question(
-            key=keys.Q1,
-            prompt="f = 3x² + 2y at (1, 1): which way is steepest uphill?",
-            choices=(
-                "Straight along +x (x has the x² term)",
-                "Straight along +y",
-                "Between them, about 18° above +x",
-                "Along the contour line through the point",
-            ),
-            answer=2,
-            explain=_reveal_steepest,
-        )
+def _reveal_steepest() -> None:
+    course = parse_expression("3x^2 + 2y", ("x", "y"))
+    gx, gy = (float(d.subs({symbol("x"): 1, symbol("y"): 1})) for d in gradients.gradient(course, ("x", "y")))
+    angle = math.degrees(math.atan2(gy, gx))
+    st.markdown(
+        f"∇f(1, 1) = [6x, 2] = **[{gx:g}, {gy:g}]**: it points {angle:.1f}° above the +x axis, with slope "
+        f"|∇f| = {math.hypot(gx, gy):.3f}. Neither axis alone is steepest: the gradient mixes both partials, "
+        "and it crosses the contour line through (1, 1) at a right angle."
     )
 
+
+STEEPEST = predict.Question(
+    key=keys.Q1,
+    prompt="f = 3x² + 2y at (1, 1): which way is steepest uphill?",
+    choices=(
+        "Straight along +x (x has the x² term)",
+        "Straight along +y",
+        "Between them, about 18° above +x",
+        "Along the contour line through the point",
+    ),
+    answer=2,
+    explain=_reveal_steepest,
+)
+
+
+@st.fragment
+@page.guarded
+def _lesson() -> None:
+    """Everything below the title: a control moved here reruns this, not the sidebar or the header."""
+    choice, source, box, point = _function_and_point()
+    surface = landscape.surface(source)
+    value, grad = state.at_point(source, point)
+    if choice != landscape.TYPED:
+        st.markdown(state.choice_text(choice))
+    _partials(source, surface, point, value, grad)
+    _numeric(source, surface, point, grad)
+    predict.ask(STEEPEST)
     tab_map, tab_slices, tab_steepest, tab_linear, tab_many = st.tabs(
         ["Contour map", "A partial is a slice", "Steepest ascent", "The linear model", "Many weights"],
         key=keys.TAB,
         on_change="rerun",
         bind="query-params",
     )
-
     if tab_map.open:
-        contour = state.contour_data(source, box)
-        chart, notes = tab_map.columns([1.25, 1])
-        render.show(
-            landscape.contour_map,
-            key=(source, box),
-            data=lambda: (contour.heat, contour.lines, contour.arrows, len(contour.levels), box, surface.variables),
-            params=landscape.point_params(point, grad, box),
-            container=chart,
-            alt=f"Contour map of f over {vx} from {box[0][0]:g} to {box[0][1]:g} and {vy} from {box[1][0]:g} to {box[1][1]:g}, "
-            f"with grey arrows along the gradient, and at ({x0:g}, {y0:g}) the gradient arrow (uphill) and its negative (downhill).",
-        )
-        notes.markdown(state.contour_notes(surface, point, grad, box))
-        if contour.undefined > 0:
-            notes.info(state.undefined_sentence(surface, contour.undefined))
-
+        with tab_map:
+            tabs.contour(source, box, surface, point, grad)
     if tab_slices.open:
-        tab_slices.markdown(
-            f"Hold {vy} fixed at {y0:g} and f becomes a curve in {vx} alone; its slope at {vx} = {x0:g} is ∂f/∂{vx}. "
-            f"Hold {vx} fixed instead and the slope of the other slice is ∂f/∂{vy}."
-        )
-        for column, axis in zip(tab_slices.columns(2), (0, 1)):
-            fixed, low, high = point[1 - axis], *box[axis]
-            render.show(
-                charts.slice_chart,
-                key=(source, axis, fixed, low, high),
-                data=lambda: (
-                    state.slice_curve(source, axis, fixed, low, high),
-                    *state.slice_labels(surface, axis, fixed),
-                    f"s{axis}",
-                ),
-                params=state.slice_params(axis, point, value, grad),
-                container=column,
-                alt=state.slice_alt(surface, axis, point, grad),
-            )
-
+        with tab_slices:
+            tabs.slices(source, box, surface, point, value, grad)
     if tab_steepest.open:
-        chart, notes = tab_steepest.columns([1.6, 1])
-        render.show(
-            charts.directional_chart,
-            key=(),
-            data=lambda: (state.directions(),),
-            params={"gx": float(grad[0]), "gy": float(grad[1])},
-            container=chart,
-            alt="The slope ∇f·u along a unit direction u against its angle: a cosine wave peaking at the gradient's "
-            "direction with height |∇f|, zero along the contour line and lowest straight downhill.",
-        )
-        notes.markdown(state.steepest_notes(grad))
-
+        with tab_steepest:
+            tabs.steepest(grad)
     page.show_tab(tab_linear, tabs.linear_model)
-
     page.show_tab(tab_many, tabs.many_weights)
+    _show_code(*point)
 
+
+def _show_code(x0: float, y0: float) -> None:
     show_code(
         gradients.numeric_gradient,
         equivalent=(

@@ -95,3 +95,61 @@ def many_weights() -> None:
         "Every weight gets its own partial, and gradient descent updates each weight with its own: "
         "wᵢ ← wᵢ − lr·∂L/∂wᵢ. Weights that do not appear in L have partial 0 and are left out."
     )
+
+
+def contour(source: tuple, box: tuple, surface, point, grad) -> None:
+    """The contour map with the gradient at the point, and what to read in it."""
+    (x0, y0), (vx, vy) = point, surface.variables
+    contour = state.contour_data(source, box)
+    chart, notes = st.columns([1.25, 1])
+    render.show(
+        landscape.contour_map,
+        key=(source, box),
+        data=lambda: (contour.heat, contour.lines, contour.arrows, len(contour.levels), box, surface.variables),
+        params=landscape.point_params(point, grad, box),
+        container=chart,
+        alt=f"Contour map of f over {vx} from {box[0][0]:g} to {box[0][1]:g} and {vy} from {box[1][0]:g} to "
+        f"{box[1][1]:g}, with grey arrows along the gradient, and at ({x0:g}, {y0:g}) the gradient arrow (uphill) "
+        "and its negative (downhill).",
+    )
+    notes.markdown(state.contour_notes(surface, point, grad, box))
+    if contour.undefined > 0:
+        notes.info(state.undefined_sentence(surface, contour.undefined))
+
+
+def slices(source: tuple, box: tuple, surface, point, value: float, grad) -> None:
+    """f along each axis through the point: the slope of each slice is one partial."""
+    (x0, y0), (vx, vy) = point, surface.variables
+    st.markdown(
+        f"Hold {vy} fixed at {y0:g} and f becomes a curve in {vx} alone; its slope at {vx} = {x0:g} is ∂f/∂{vx}. "
+        f"Hold {vx} fixed instead and the slope of the other slice is ∂f/∂{vy}."
+    )
+    for column, axis in zip(st.columns(2), (0, 1)):
+        fixed, low, high = point[1 - axis], *box[axis]
+        render.show(
+            charts.slice_chart,
+            key=(source, axis, fixed, low, high),
+            data=lambda axis=axis, fixed=fixed, low=low, high=high: (
+                state.slice_curve(source, axis, fixed, low, high),
+                *state.slice_labels(surface, axis, fixed),
+                f"s{axis}",
+            ),
+            params=state.slice_params(axis, point, value, grad),
+            container=column,
+            alt=state.slice_alt(surface, axis, point, grad),
+        )
+
+
+def steepest(grad) -> None:
+    """The slope along every direction: a cosine that peaks along the gradient."""
+    chart, notes = st.columns([1.6, 1])
+    render.show(
+        charts.directional_chart,
+        key=(),
+        data=lambda: (state.directions(),),
+        params={"gx": float(grad[0]), "gy": float(grad[1])},
+        container=chart,
+        alt="The slope ∇f·u along a unit direction u against its angle: a cosine wave peaking at the gradient's "
+        "direction with height |∇f|, zero along the contour line and lowest straight downhill.",
+    )
+    notes.markdown(state.steepest_notes(grad))
