@@ -1,6 +1,7 @@
 """Lesson 1 — Derivatives: the slope as rise over run, and why it breaks."""
 
 import math
+from dataclasses import dataclass
 
 import streamlit as st
 
@@ -8,8 +9,8 @@ from core import derivatives
 from core.derivatives import METHODS
 from core.expressions import parse_expression
 from core.numeric import ulp
-from pages.derivatives import charts, keys, state, words
-from ui import numbers, page, predict, render, slopes, symbolic
+from pages.derivatives import keys, tabs, words
+from ui import numbers, page, predict, slopes, symbolic
 from ui.controls import (
     format_step,
     precision_pills,
@@ -59,10 +60,24 @@ predict.ask(
 )
 
 
-@st.fragment
-@page.guarded
-def _lesson() -> None:
-    """The controls and everything they drive: moving one reruns this, not the header, question or code."""
+@dataclass(frozen=True)
+class Reading:
+    """What the controls say: the function, the point, h, the precisions and the method, and the exact slope."""
+
+    text: str
+    analysis: derivatives.Analysis
+    w: float
+    h: float
+    dtypes: tuple[str, ...]
+    method: str
+    slope: derivatives.Slope
+
+    @property
+    def exact(self) -> float:
+        return self.slope.value if self.slope.exists else math.nan
+
+
+def _controls() -> Reading:
     with st.container(border=True):
         left, middle, right = st.columns([2.2, 1, 3])
         text, analysis = function_input("Loss function", key=keys.F, default="w**2", variables=(W,), container=left)
@@ -73,40 +88,52 @@ def _lesson() -> None:
         left, right = st.columns([1, 1])
         dtypes = precision_pills("Precisions", key=keys.DTYPES, container=left)
         method = segmented(right, "Method", list(METHODS), default="forward", key=keys.METHOD)
+    return Reading(text, analysis, w, h, tuple(dtypes), method, symbolic.slope(text, (W,), W, (w,)))
 
-    expr = analysis.expr
-    slope = symbolic.slope(text, (W,), W, (w,))
-    exact = slope.value if slope.exists else math.nan
-    if not dtypes:
-        st.info("Pick at least one precision above to compare its estimate with the exact slope.")
-        st.stop()
 
-    # Headline: the exact slope, then each precision's estimate and its error.
-    table = derivatives.estimates_table(expr, w, h, dtypes=dtypes, method=method, variable=W)
-    columns = st.columns(len(dtypes) + 1)
+def _headline(r: Reading, table) -> None:
+    """The exact slope, then each precision's estimate and its error."""
+    columns = st.columns(len(r.dtypes) + 1)
     columns[0].metric(
-        "Exact slope (calculus)", slopes.slope_label(slope), help=f"d/d{W} of {text}, from sympy, at {W} = {w:g}"
+        "Exact slope (calculus)", slopes.slope_label(r.slope), help=f"d/d{W} of {r.text}, from sympy, at {W} = {r.w:g}"
     )
     for column, row in zip(columns[1:], table.itertuples()):
         column.metric(
             f"{row.dtype} estimate",
             "unavailable" if row.outcome == "unavailable" else numbers.number(row.estimate, row.dtype),
-            delta=None if row.outcome == "unavailable" or not slope.exists else f"error {numbers.error(row.error)}",
+            delta=None if row.outcome == "unavailable" or not r.slope.exists else f"error {numbers.error(row.error)}",
             delta_color="off",
             delta_arrow="off",
-            help=f"{method} difference with h = {format_step(h)}, every operation rounded to {row.dtype}",
+            help=f"{r.method} difference with h = {format_step(r.h)}, every operation rounded to {row.dtype}",
         )
 
-    scopes = {d: derivatives.microscope(expr, w, h, dtype=d, variable=W) for d in dtypes}
-    estimates = {row.dtype: row.estimate for row in table.itertuples() if row.outcome != "unavailable"}
-    if slope.exists:
-        for severity, sentences in words.verdicts(scopes.values(), exact, W, method, estimates).items():
+
+def _verdicts(r: Reading, scopes: dict, estimates: dict) -> None:
+    """What each estimate means, worst first; or why there is no slope to estimate."""
+    if r.slope.exists:
+        for severity, sentences in words.verdicts(scopes.values(), r.exact, W, r.method, estimates).items():
             getattr(st, severity)("\n".join(f"- {s}" for s in sentences) if len(sentences) > 1 else sentences[0])
     else:
-        st.warning(" ".join(filter(None, [slopes.no_slope(slope, text, W, w), slopes.estimates_what(slope, method)])))
-    if len(estimates) < len(dtypes):
-        st.info(words.unavailable(method, analytic=derivatives.analytic(expr)))
+        no_slope = slopes.no_slope(r.slope, r.text, W, r.w)
+        st.warning(" ".join(filter(None, [no_slope, slopes.estimates_what(r.slope, r.method)])))
+    if len(estimates) < len(r.dtypes):
+        st.info(words.unavailable(r.method, analytic=derivatives.analytic(r.analysis.expr)))
 
+
+@st.fragment
+@page.guarded
+def _lesson() -> None:
+    """The controls and everything they drive: moving one reruns this, not the header, question or code."""
+    r = _controls()
+    if not r.dtypes:
+        st.info("Pick at least one precision above to compare its estimate with the exact slope.")
+        st.stop()
+    expr = r.analysis.expr
+    table = derivatives.estimates_table(expr, r.w, r.h, dtypes=r.dtypes, method=r.method, variable=W)
+    scopes = {d: derivatives.microscope(expr, r.w, r.h, dtype=d, variable=W) for d in r.dtypes}
+    estimates = {row.dtype: row.estimate for row in table.itertuples() if row.outcome != "unavailable"}
+    _headline(r, table)
+    _verdicts(r, scopes, estimates)
     tab_error, tab_scope, tab_secant, tab_exact, tab_direction = st.tabs(
         [
             "Error against h",
@@ -119,77 +146,16 @@ def _lesson() -> None:
         on_change="rerun",
         bind="query-params",
     )
-
-    if tab_error.open and not estimates:
-        tab_error.info("No precision chosen can run this method, so there is no error to draw.")
-    elif tab_error.open and not slope.exists:
-        tab_error.info("There is no exact slope here to measure the estimates' error against; move the point.")
-    elif tab_error.open:
-        sweep_key = (text, (W,), w, tuple(dtypes), (method,))
-        render.show(
-            charts.error_vs_h,
-            key=sweep_key,
-            data=lambda: (state.error_sweep(*sweep_key), *state.model_table(text, W, w, tuple(dtypes), (method,))),
-            params={"current_h": h},
-            container=tab_error,
-            alt=f"Log-log chart of the {method} difference's error against h for {', '.join(dtypes)}: "
-            "the error falls as h shrinks, then rises again as round-off takes over, and ends in exact cancellation.",
-        )
-        truncation, roundoff = words.error_model_terms(method)
-        tab_error.caption(
-            f"Dotted lines: the error model, truncation {truncation} plus round-off {roundoff}. "
-            "Diamonds: the h where the model is smallest. "
-            "Points in the grey bands could not be drawn on a log axis."
-        )
-
-    if tab_scope.open:
-        with tab_scope:
-            st.markdown(
-                f"The forward difference at {W} = {w:g}, h = {format_step(h)}, in each precision"
-                + ("" if method == "forward" else f" (the {method} method subtracts in the same way)")
-                + ":"
-            )
-            for scope in scopes.values():  # one under another: float64's 52 mantissa bits need the full width
-                st.code(words.microscope_text(scope, W), language=None)
-
-    if tab_secant.open:
-        primary = scopes[dtypes[0]]
-        x_h, y_h = derivatives.secant_point(expr, w, h, variable=W)
-        render.show(
-            charts.secant_tangent,
-            key=(text, w),
-            data=lambda: (*derivatives.secant_and_tangent(expr, w, variable=W), W),
-            container=tab_secant,
-            params={"secant_slope": primary.estimate, "x_h": x_h, "y_h": y_h},
-            alt=f"The curve f({W}) with its exact tangent at {W} = {w:g} (slope {numbers.number(exact)}) "
-            f"and the secant through {W} and {W} + h (slope {numbers.number(primary.estimate)}).",
-        )
-        tab_secant.caption(
-            f"The secant uses the {dtypes[0]} estimate. A large h misses the tangent; a vanished h flattens it."
-        )
-
-    if tab_exact.open:
-        with tab_exact:
-            st.latex(rf"f({W}) = {analysis.latex}")
-            for step in state.derivation(text, W):
-                st.markdown(f"*{step.rule}*")
-                st.latex(step.latex)
-            if slope.exists:
-                st.latex(rf"f'({w:g}) = {numbers.number(exact)}")
-                st.markdown(
-                    "No h, no subtraction, no cancellation: the exact derivative is the same in every precision."
-                )
-            else:
-                st.markdown(slopes.no_slope(slope, text, W, w))
-
-    if tab_direction.open:
-        with tab_direction:
-            st.markdown(words.direction_sentence(exact, W) if slope.exists else slopes.no_slope(slope, text, W, w))
-            st.markdown(
-                "The sign of the slope is the compass. A second example from the course: "
-                "Loss = (w − 4)² at w = 6 has slope 2(w − 4) = 4, positive, so decrease w."
-            )
-            preset_button("Try it: Loss = (w − 4)² at w = 6", {keys.F: "(w-4)**2", keys.W: 6.0}, key=keys.TRY_SECOND)
+    for tab, draw in (
+        (tab_error, lambda: tabs.error_against_h(r, estimates)),
+        (tab_scope, lambda: tabs.microscope(r, scopes)),
+        (tab_secant, lambda: tabs.secant(r, scopes)),
+        (tab_exact, lambda: tabs.exact(r)),
+        (tab_direction, lambda: tabs.downhill(r)),
+    ):
+        if tab.open:
+            with tab:
+                draw()
 
 
 _lesson()
