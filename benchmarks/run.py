@@ -9,7 +9,8 @@ Sections
   the same way in the same run.
 - payload: the most rows any chart sends to the browser, over several states
   of each page (budget 2,000).
-- core: 5,000 Adam steps on Rosenbrock with the exact gradient (budget 100 ms).
+- core: 5,000 Adam steps on Rosenbrock with the exact gradient (budget 100 ms); the low-precision
+  lesson's training, 500 steps of its three recipes on 200 points, per precision (budget 300 ms).
 - browser: a keyboard-moved slider on every page in headless Chromium,
   against a one-slider app (budget +100 ms); see browser_response.py.
 - hostile: the slowest answer to a hostile or bomb input, through the same
@@ -158,9 +159,10 @@ def main(sections: list[str]) -> int:
         ok &= worst_run()
     if "core" in sections:
         print("== core throughput")
-        from benchmarks.core_throughput import core
+        from benchmarks.core_throughput import core, low_precision
 
         ok &= core()
+        ok &= low_precision()
     if "browser" in sections:
         print("== slider response in the browser (headless Chromium)")
         from benchmarks.browser_response import run as browser_run

@@ -51,6 +51,11 @@ def _watch_steps(at, i):
     at.slider(key="gd_upto").set_value([50, 120, 300, 500][i % 4])
 
 
+def _watch_snapshots(at, i):
+    # Training in low precision: the snapshot slider (what Play moves) over cached trainings.
+    at.select_slider(key="lp_at").set_value([100, 250, 400, 500][i % 4])
+
+
 SCENARIOS: list[Scenario] = [
     Scenario(
         "pages/derivatives/page.py",
@@ -112,6 +117,15 @@ SCENARIOS: list[Scenario] = [
             {"gd_tab": "One weight", "gd_lr1": "1.1", "gd_epochs": "100"},
             {"gd_tab": "The loop that dies", "gd_dtypes": ["float64", "float32", "float16", "bfloat16"]},
             {"gd_tab": "Linear regression learning", "gd_batch": "1", "gd_line_steps": "1000"},
+        ),
+    ),
+    Scenario(
+        "pages/low_precision/page.py",
+        budget_ms=100,  # three recipes of 500 steps in float16 and the float32 reference, cached
+        move=_watch_snapshots,
+        states=(
+            {"lp_dtype": "bfloat16", "lp_steps": "1000", "lp_data": "spiral"},
+            {"lp_tab": "What rounding took", "lp_steps": "1000"},
         ),
     ),
 ]

@@ -457,6 +457,7 @@ class Training:
     losses (steps + 1,): the loss before each step and after the last (as computed in dtype).
     params: the final weights, in dtype for "low" and float32 (the master weights) otherwise.
     scales (steps,): the loss scale used at each step (1.0 without scaling).
+    rates (steps,): the learning rate used at each step, as the float32 number SGD multiplied by.
     skipped (steps,) bool: steps GradScaler skipped for an inf or NaN gradient.
     vanished (steps,): share of all weight entries whose gradient was nonzero but whose
         weight did not change (0 on a skipped step: nothing was attempted).
@@ -476,7 +477,7 @@ class Training:
 
     dtype: str
     recipe: str
-    lr: float
+    lr: float  # the rate of the first step (the only one unless a schedule was given)
     losses: np.ndarray
     params: list[np.ndarray]
     scales: np.ndarray
@@ -489,6 +490,7 @@ class Training:
     gradients: np.ndarray
     gradients_in_dtype: np.ndarray
     snapshot_scales: np.ndarray
+    rates: np.ndarray | None = None  # (steps,): the learning rate of each step (float32 values)
 
     @property
     def steps(self) -> int:
@@ -518,8 +520,15 @@ def _check_training(X, y, params, dtype, recipe, lr, steps, activation):
     _check_activation(activation)
     if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:
         raise ValueError(f"steps must be a whole number ≥ 0, got {steps!r}")
-    if not (math.isfinite(lr) and lr > 0):
-        raise ValueError(f"lr must be a positive number, got {lr}")
+    if np.ndim(lr) == 0:
+        if not (math.isfinite(lr) and lr > 0):
+            raise ValueError(f"lr must be a positive number, got {lr}")
+    else:
+        rates = np.asarray(lr, dtype=np.float64)
+        if rates.shape != (steps,):
+            raise ValueError(f"lr must be one number or one rate per step ({steps}), got {rates.size} rates")
+        if not (np.isfinite(rates).all() and (rates >= 0).all()):
+            raise ValueError("lr must hold finite rates ≥ 0 (torch.optim.SGD refuses a negative one)")
     if len(params) < 2 or len(params) % 2:
         raise ValueError("params must be [W1, b1, W2, b2, ...]")
     X, y = np.asarray(X), np.asarray(y)
@@ -544,7 +553,7 @@ def train(
     *,
     dtype: str = "float32",
     recipe: str = "low",
-    lr: float = 0.5,
+    lr: float | Sequence[float] = 0.5,
     steps: int = 200,
     activation: str = "tanh",
     snapshot_every: int | None = None,
@@ -552,7 +561,9 @@ def train(
 ) -> Training:
     """Full-batch gradient descent on mean binary cross-entropy, in `dtype` by `recipe`.
 
-    X (n, d), y (n,) of 0/1, params as from mlp_init (not modified). scaler: GradScaler's
+    X (n, d), y (n,) of 0/1, params as from mlp_init (not modified). lr: one rate, or one
+    per step (a schedule, e.g. core.optimizers.learning_rates; each rounded to float32 as
+    torch's SGD takes it). scaler: GradScaler's
     keyword arguments init_scale, growth_factor, backoff_factor, growth_interval (its
     defaults 2¹⁶, 2, 0.5, 2000), used by recipe "scaled". In float32 all three recipes
     are the same computation. Snapshots are kept every `snapshot_every` steps (default:
@@ -581,7 +592,8 @@ def train(
     grad_blocks = _blocks(both, shapes)
     H = _activations(r(np.asarray(X, dtype=wide)), shapes)
     y = np.asarray(y, dtype=wide)[:, None]
-    positive, lr, n = y[:, 0] == 1, wide(lr), len(y)
+    rates = np.broadcast_to(np.asarray(lr, dtype=wide), (steps,))  # the rate of each step
+    positive, n = y[:, 0] == 1, len(y)
 
     losses, scales = np.empty(steps + 1), np.ones(steps)
     skipped, lost, flushed = np.zeros(steps, bool), np.zeros(steps), np.zeros(steps)
@@ -622,15 +634,17 @@ def train(
                 )
                 if found_inf:
                     continue
-            updated = r_master(theta - lr * g)  # SGD: w ← w − lr · g, one rounding
-            lost[step] = np.count_nonzero((updated == theta) & (g != 0)) / g.size
+            updated = r_master(theta - rates[step] * g)  # SGD: w ← w − lr · g, one rounding
+            if rates[step]:  # a rate of 0 attempts nothing, so nothing is lost
+                lost[step] = np.count_nonzero((updated == theta) & (g != 0)) / g.size
             theta[...] = updated
 
     master = dt if recipe == "low" else np.dtype(wide)
     return Training(
         dtype=dtype,
         recipe=recipe,
-        lr=float(lr),
+        lr=float(np.ravel(lr)[0]) if np.size(lr) else 0.0,
+        rates=np.asarray(rates, dtype=np.float64),
         losses=losses,
         params=_unflatten(theta, shapes, master),
         scales=scales,

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 class Lesson:
     number: int
     title: str
-    short: str  # in the navigation bar, where all five must fit on one row of a 1280 px projector
+    short: str  # in the navigation bar, where all of them must fit on one row of a 1280 px projector
     path: str
     icon: str
     summary: str
@@ -68,5 +68,15 @@ LESSONS: tuple[Lesson, ...] = (
         "Step against the gradient, again and again: the course's loop, learning rates that crawl, oscillate "
         "or blow up to inf and NaN, the loop that dies when a finite difference cancels to 0, and momentum, "
         "RMSprop and Adam racing across a landscape — then a line learning its data, full-batch and mini-batch.",
+    ),
+    Lesson(
+        6,
+        "Training in low precision",
+        "Low precision",
+        "pages/low_precision/page.py",
+        ":material/memory:",
+        "A small network learns in float16 and bfloat16: gradients that flush to zero, weight updates that round "
+        "away (3.0 + 1e-17 == 3.0 again), and the two fixes GPUs train with — float32 master weights and "
+        "dynamic loss scaling.",
     ),
 )

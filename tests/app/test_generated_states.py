@@ -169,11 +169,12 @@ def _move(at, widget, fraction, pick, text, formula):
 def _candidates() -> list:
     """Every value a choice control of the app may hold (a control shows their labels, AppTest sets values)."""
     from core.losses import LOSSES
+    from core.low_precision import RECIPES
     from core.optimizers import OPTIMIZERS
     from pages.chain_rule import state as chain_lesson
     from pages.losses import state as cached_losses
 
-    pool = [*LOSSES, *OPTIMIZERS, *cached_losses.EXAMPLES, *chain_lesson.WEIGHT_SCALES]
+    pool = [*LOSSES, *OPTIMIZERS, *cached_losses.EXAMPLES, *chain_lesson.WEIGHT_SCALES, *RECIPES]
     return pool
 
 

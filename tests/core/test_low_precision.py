@@ -484,3 +484,70 @@ def test_bad_shapes_say_what_is_wrong():
         train(X, y, mlp_init([3, 3, 1], 0))
     with pytest.raises(ValueError, match="0 or 1"):
         train(X, y * 2, mlp_init([2, 3, 1], 0))
+
+
+# --- a learning rate per step (a schedule) -----------------------------------------------------
+
+
+def test_a_constant_schedule_is_the_single_rate_bit_for_bit():
+    X, y = make_data("moons", 60, 0.1, 3)
+    params = mlp_init([2, 8, 8, 1], 1)
+    for dtype, recipe in (("float32", "low"), ("bfloat16", "low"), ("float16", "scaled")):
+        one = train(X, y, params, dtype=dtype, recipe=recipe, lr=0.3, steps=40)
+        each = train(X, y, params, dtype=dtype, recipe=recipe, lr=np.full(40, 0.3), steps=40)
+        np.testing.assert_array_equal(one.losses, each.losses, err_msg=f"{dtype} {recipe}")
+        np.testing.assert_array_equal(one.vanished, each.vanished, err_msg=f"{dtype} {recipe}")
+        assert each.rates.shape == (40,) and each.lr == 0.3
+
+
+def test_each_step_uses_its_own_rate():
+    # Two steps at rates a, b are one step at a followed, from its weights, by one step at b (float32 weights
+    # come back exactly, so the two runs must agree bit for bit).
+    X, y = make_data("xor", 50, 0.0, 2)
+    params = mlp_init([2, 6, 1], 4)
+    both = train(X, y, params, lr=[0.5, 0.05], steps=2)
+    first = train(X, y, params, lr=0.5, steps=1)
+    second = train(X, y, first.params, lr=0.05, steps=1)
+    np.testing.assert_array_equal(both.losses, [first.losses[0], first.losses[1], second.losses[1]])
+    for a, b in zip(both.params, second.params):
+        np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(both.losses, train(X, y, params, lr=0.5, steps=2).losses)
+
+
+def test_a_zero_rate_changes_nothing_and_loses_nothing():
+    X, y = make_data("moons", 30, 0.1, 0)
+    params = mlp_init([2, 4, 1], 0)
+    run = train(X, y, params, dtype="bfloat16", lr=[0.0, 0.0, 0.0], steps=3)
+    assert len(set(run.losses)) == 1 and not run.vanished.any()
+
+
+def test_a_cosine_schedule_follows_torchs_scheduler_live():
+    torch = pytest.importorskip("torch")
+    from core.optimizers import learning_rates
+
+    X, y = make_data("moons", 80, 0.1, 5)
+    params = mlp_init([2, 8, 1], 2)
+    weights = [torch.tensor(w, requires_grad=True) for w in params]
+    optimizer = torch.optim.SGD(weights, lr=0.8)
+    scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=30)
+    Xt, yt = torch.tensor(X), torch.tensor(y)
+    losses = []
+    for _ in range(30):
+        optimizer.zero_grad()
+        p = torch.sigmoid(torch.addmm(weights[3], torch.tanh(torch.addmm(weights[1], Xt, weights[0])), weights[2]))
+        loss = torch.nn.functional.binary_cross_entropy(p[:, 0], yt)
+        losses.append(loss.item())
+        loss.backward()
+        optimizer.step()
+        scheduler.step()
+    run = train(X, y, params, lr=learning_rates("cosine", 0.8, 30), steps=30)
+    np.testing.assert_allclose(run.losses[:30], losses, rtol=LOSS_RTOL, err_msg="cosine schedule against live torch")
+
+
+@pytest.mark.parametrize(
+    "rates, message", [([0.1, 0.2], "one rate per step"), ([0.1, -0.1, 0.1], "≥ 0"), ([0.1, np.nan, 0.1], "finite")]
+)
+def test_bad_schedules_say_what_is_wrong(rates, message):
+    X, y = make_data("moons", 10, 0.1, 0)
+    with pytest.raises(ValueError, match=message):
+        train(X, y, mlp_init([2, 3, 1], 0), lr=rates, steps=3)

@@ -33,13 +33,14 @@ SESSIONS = 40
 SECONDS = float(os.environ.get("LOAD_SECONDS", "60"))
 # What a student moves on each page, and the values it takes, as a teacher would ask:
 # h through the cancellation, the point across the bowl, the backward pass step by
-# step, the regression target, the learning rate through divergence.
+# step, the regression target, the learning rate through divergence, training step by step.
 CONTROLS = {
     "derivatives": ("d_h", ["1e-2", "1e-3", "1e-17", "5e-8", "1e-6"]),  # select_slider: as shown
     "gradients": ("g_x0", [-1.0, 0.5, 1.5, 2.0]),
     "chain_rule": ("c_step", [1, 5, 9, 14, 20]),
     "losses": ("l_target", [1.0, 2.0, 4.0, 3.0]),
     "descent": ("gd_lr1", ["0.05", "0.3", "0.6", "1.1", "0.1"]),  # select_slider: as shown
+    "low_precision": ("lp_at", ["0", "100", "250", "400", "500"]),  # the snapshot slider Play moves
 }
 
 
