@@ -11,7 +11,7 @@ st.set_page_config(
 presenter_toggle()
 apply_page_style()
 
-home = st.Page("pages/home.py", title="Home", icon=":material/home:", default=True)
+home = st.Page("lessons/home.py", title="Home", icon=":material/home:", default=True)
 lessons = [
     st.Page(lesson.path, title=f"{lesson.number}. {lesson.short}", icon=lesson.icon, url_path=lesson.url_path)
     for lesson in LESSONS

@@ -58,7 +58,7 @@ def _watch_snapshots(at, i):
 
 SCENARIOS: list[Scenario] = [
     Scenario(
-        "pages/derivatives/page.py",
+        "lessons/derivatives/page.py",
         budget_ms=50,  # issue 2
         move=_move_h,
         states=(
@@ -68,7 +68,7 @@ SCENARIOS: list[Scenario] = [
         ),
     ),
     Scenario(
-        "pages/chain_rule/page.py",
+        "lessons/chain_rule/page.py",
         budget_ms=80,  # issue 4
         move=_step_or_depth,
         states=(
@@ -81,7 +81,7 @@ SCENARIOS: list[Scenario] = [
         ),
     ),
     Scenario(
-        "pages/losses/page.py",
+        "lessons/losses/page.py",
         budget_ms=80,  # issue 5
         move=_edit_cell,
         query={"l_tab": "Your data"},
@@ -93,7 +93,7 @@ SCENARIOS: list[Scenario] = [
         ),
     ),
     Scenario(
-        "pages/gradients/page.py",
+        "lessons/gradients/page.py",
         budget_ms=80,  # issue 3
         move=_move_point,
         states=(
@@ -103,7 +103,7 @@ SCENARIOS: list[Scenario] = [
         ),
     ),
     Scenario(
-        "pages/descent/page.py",
+        "lessons/descent/page.py",
         budget_ms=100,  # issue 6: three optimizers of 500 steps each (the defaults)
         move=_watch_steps,
         query={"gd_tab": "Two weights: optimizers"},
@@ -120,7 +120,7 @@ SCENARIOS: list[Scenario] = [
         ),
     ),
     Scenario(
-        "pages/low_precision/page.py",
+        "lessons/low_precision/page.py",
         budget_ms=100,  # three recipes of 500 steps in float16 and the float32 reference, cached
         move=_watch_snapshots,
         states=(

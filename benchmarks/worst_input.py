@@ -51,32 +51,32 @@ def _gradients_nested(at):
 CASES = [
     (
         "derivatives: exp(exp(exp(w)))",
-        "pages/derivatives/page.py",
+        "lessons/derivatives/page.py",
         {},
         lambda at: at.text_input(key="d_f").input("exp(exp(exp(w)))"),
     ),
     (
         "derivatives: (w+1)^50 (w-1)^50",
-        "pages/derivatives/page.py",
+        "lessons/derivatives/page.py",
         {},
         lambda at: at.text_input(key="d_f").input("(w+1)^50*(w-1)^50"),
     ),
     (
         "derivatives: relu(w) at 0",
-        "pages/derivatives/page.py",
+        "lessons/derivatives/page.py",
         {"d_w": "0"},
         lambda at: at.text_input(key="d_f").input("relu(w)"),
     ),
-    ("gradients: 30 nested sin", "pages/gradients/page.py", {}, _gradients_nested),
+    ("gradients: 30 nested sin", "lessons/gradients/page.py", {}, _gradients_nested),
     (
         "chain rule: 30 nested sin graph",
-        "pages/chain_rule/page.py",
+        "lessons/chain_rule/page.py",
         {"c_source": "Your function"},
         lambda at: at.text_input(key="c_f").input(NESTED),
     ),
     (
         "descent: 30 nested sin, 5 optimizers, 5000 steps",
-        "pages/descent/page.py",
+        "lessons/descent/page.py",
         {"gd_tab": "Two weights: optimizers"},
         _descent_nested,
     ),

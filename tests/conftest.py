@@ -44,7 +44,7 @@ def _show_error_details():
 
 @pytest.fixture
 def open_page():
-    """Run dashboard.py under AppTest and switch to a page: ``open_page("pages/x.py", query={...})``."""
+    """Run dashboard.py under AppTest and switch to a page: ``open_page("lessons/x.py", query={...})``."""
     from streamlit.testing.v1 import AppTest
 
     def _open(path: str | None = None, query: dict | None = None, timeout: float = 60):

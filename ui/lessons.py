@@ -25,7 +25,7 @@ LESSONS: tuple[Lesson, ...] = (
         1,
         "Derivatives",
         "Derivatives",
-        "pages/derivatives/page.py",
+        "lessons/derivatives/page.py",
         ":material/show_chart:",
         "The slope as rise over run, and why a tiny h gives exactly 0: catastrophic cancellation "
         "in float64, float32, float16 and bfloat16 — and the exact derivative that fixes it.",
@@ -34,7 +34,7 @@ LESSONS: tuple[Lesson, ...] = (
         2,
         "Partials and gradients",
         "Gradients",
-        "pages/gradients/page.py",
+        "lessons/gradients/page.py",
         ":material/explore:",
         "Many weights, one at a time: partial derivatives as slopes of slices, the gradient as the arrow "
         "of steepest ascent across the contour lines, and the bowl-shaped error surface of a linear model.",
@@ -43,7 +43,7 @@ LESSONS: tuple[Lesson, ...] = (
         3,
         "Chain rule",
         "Chain rule",
-        "pages/chain_rule/page.py",
+        "lessons/chain_rule/page.py",
         ":material/account_tree:",
         "A network is a chain of functions: the chain rule multiplies local derivatives back from the loss. "
         "Walk backpropagation node by node on a computational graph, check it against finite differences, "
@@ -53,7 +53,7 @@ LESSONS: tuple[Lesson, ...] = (
         4,
         "Loss functions",
         "Losses",
-        "pages/losses/page.py",
+        "lessons/losses/page.py",
         ":material/target:",
         "How wrong, and which way to fix it: MSE, MAE, Huber, cross-entropy and hinge with their exact "
         "derivatives, your own table of predictions, an outlier's pull, why classifiers use cross-entropy, "
@@ -63,7 +63,7 @@ LESSONS: tuple[Lesson, ...] = (
         5,
         "Gradient descent",
         "Descent",
-        "pages/descent/page.py",
+        "lessons/descent/page.py",
         ":material/trending_down:",
         "Step against the gradient, again and again: the course's loop, learning rates that crawl, oscillate "
         "or blow up to inf and NaN, the loop that dies when a finite difference cancels to 0, and momentum, "
@@ -73,7 +73,7 @@ LESSONS: tuple[Lesson, ...] = (
         6,
         "Training in low precision",
         "Low precision",
-        "pages/low_precision/page.py",
+        "lessons/low_precision/page.py",
         ":material/memory:",
         "A small network learns in float16 and bfloat16: gradients that flush to zero, weight updates that round "
         "away (3.0 + 1e-17 == 3.0 again), and the two fixes GPUs train with — float32 master weights and "

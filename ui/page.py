@@ -1,4 +1,9 @@
-"""The top of every lesson page."""
+"""The top of every lesson page, and the guard and fragment every section of one is drawn in.
+
+The lessons live in ``lessons/``, not ``pages/``: Streamlit still treats a ``pages/`` folder
+beside the entry point as its legacy multipage discovery until ``st.navigation`` first runs, so a
+shared lesson link opened as a server's first request would get a "Page not found" dialog.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,6 @@ import os
 from collections.abc import Callable
 
 import streamlit as st
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException
 
 #: Set by the test suite: an unexpected exception then fails the test instead of becoming a message.
@@ -16,24 +20,8 @@ STRICT = os.environ.get("CALCULUS_FOR_ML_STRICT") == "1"
 _log = logging.getLogger(__name__)
 
 
-def _through_entry_point() -> None:
-    """Make sure the page runs under dashboard.py's ``st.navigation``.
-
-    Streamlit decides once per server process whether the app uses the
-    legacy ``pages/`` folder discovery, and only clears that when
-    ``st.navigation`` first runs. So if a shared link to a lesson is the very
-    first request after the server starts, the page would run on its own,
-    without the navigation, theme or presenter mode. Clear the flag and run
-    again through the entry point.
-    """
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
-
-
 def header(title: str, intro: str) -> None:
     """Title and one or two sentences of introduction."""
-    _through_entry_point()
     st.title(title)
     st.markdown(intro)
 

@@ -11,7 +11,7 @@ import pytest
 from tests.conftest import no_exception
 
 DERIVATIVES, CHAIN, GRADIENTS, DESCENT, LOSSES = (
-    f"pages/{p}/page.py" for p in ("derivatives", "chain_rule", "gradients", "descent", "losses")
+    f"lessons/{p}/page.py" for p in ("derivatives", "chain_rule", "gradients", "descent", "losses")
 )
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from tests.conftest import no_exception
 
-PAGE = "pages/chain_rule/page.py"
+PAGE = "lessons/chain_rule/page.py"
 NOT_YET = "not yet computed"
 
 

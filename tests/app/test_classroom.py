@@ -7,7 +7,7 @@ import pytest
 
 from tests.conftest import no_exception
 
-PAGE = "pages/derivatives/page.py"
+PAGE = "lessons/derivatives/page.py"
 
 
 def page_css(at) -> str:
@@ -94,11 +94,11 @@ def test_every_page_shows_its_code(open_page, path):
     ("path", "key", "wrong", "right_answer", "computed"),
     [
         # Issue 2: 3.0 + 1e-17 == 3.0, so the estimate is exactly 0.
-        ("pages/derivatives/page.py", "d_q1", 1, "Exactly 0", "**0.0**"),
+        ("lessons/derivatives/page.py", "d_q1", 1, "Exactly 0", "**0.0**"),
         # Issue 3: grad(3x^2 + 2y) = [6x, 2] = [6, 2] at (1, 1), atan2(2, 6) = 18.4 degrees.
-        ("pages/gradients/page.py", "g_q1", 0, "Between them, about 18° above +x", "**[6, 2]**"),
+        ("lessons/gradients/page.py", "g_q1", 0, "Between them, about 18° above +x", "**[6, 2]**"),
         # Issue 4: d/dx (2x + 3)^2 = 4(2x + 3) = 20 at x = 1.
-        ("pages/chain_rule/page.py", "c_q1", 0, "4(2x + 3) = 20", "**20**"),
+        ("lessons/chain_rule/page.py", "c_q1", 0, "4(2x + 3) = 20", "**20**"),
     ],
 )
 def test_the_reveal_runs_the_computation(open_page, path, key, wrong, right_answer, computed):

@@ -4,7 +4,7 @@ import pytest
 
 from tests.conftest import no_exception
 
-PAGE = "pages/derivatives/page.py"
+PAGE = "lessons/derivatives/page.py"
 
 
 def metrics(at) -> dict[str, str]:

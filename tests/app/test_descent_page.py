@@ -10,7 +10,7 @@ import json
 from tests.conftest import no_exception
 from ui import landscape as cg
 
-PAGE = "pages/descent/page.py"
+PAGE = "lessons/descent/page.py"
 TWO = "Two weights: optimizers"
 
 

@@ -109,7 +109,7 @@ def _open(page: str, query: dict, setup):
     for key, value in query.items():
         at.query_params[key] = value
     at.run()
-    at.switch_page(f"pages/{page}/page.py")
+    at.switch_page(f"lessons/{page}/page.py")
     at.run()
     if setup is not None:
         setup(at)
@@ -171,8 +171,8 @@ def _candidates() -> list:
     from core.losses import LOSSES
     from core.low_precision import RECIPES
     from core.optimizers import OPTIMIZERS
-    from pages.chain_rule import state as chain_lesson
-    from pages.losses import state as cached_losses
+    from lessons.chain_rule import state as chain_lesson
+    from lessons.losses import state as cached_losses
 
     pool = [*LOSSES, *OPTIMIZERS, *cached_losses.EXAMPLES, *chain_lesson.WEIGHT_SCALES, *RECIPES]
     return pool

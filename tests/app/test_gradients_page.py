@@ -8,7 +8,7 @@ import pytest
 from tests.conftest import no_exception
 from ui import landscape as cg
 
-PAGE = "pages/gradients/page.py"
+PAGE = "lessons/gradients/page.py"
 TYPED = cg.choice_title(cg.TYPED)  # the selectbox keeps its label in the URL
 TABS = ["Contour map", "A partial is a slice", "Steepest ascent", "The linear model", "Many weights"]
 

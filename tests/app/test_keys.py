@@ -1,4 +1,4 @@
-"""Each lesson declares its widget keys once (pages/<lesson>/keys.py): they are its URL parameters.
+"""Each lesson declares its widget keys once (lessons/<lesson>/keys.py): they are its URL parameters.
 
 A key the page uses but does not declare would be a URL parameter no test or benchmark knows of;
 a declared key the page never draws would be a dead entry in the address format.
@@ -22,7 +22,7 @@ DERIVED = re.compile(
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.url_path)
 def test_every_widget_key_is_declared(open_page, lesson):
-    keys = importlib.import_module(f"pages.{lesson.url_path}.keys")
+    keys = importlib.import_module(f"lessons.{lesson.url_path}.keys")
     at = open_page(lesson.path)
     no_exception(at)
     drawn = {

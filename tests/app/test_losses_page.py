@@ -11,7 +11,7 @@ import pytest
 from core import losses
 from tests.conftest import no_exception
 
-PAGE = "pages/losses/page.py"
+PAGE = "lessons/losses/page.py"
 MSE_LABEL = "Mean squared error (mean of 3 rows)"
 
 

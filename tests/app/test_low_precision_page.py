@@ -10,10 +10,10 @@ The vanished update is the rounding of the course's Lesson 1 (3.0 + 1e-17 == 3.0
 import pytest
 
 from core.low_precision import make_data, mlp_init, train
-from pages.low_precision import keys
+from lessons.low_precision import keys
 from tests.conftest import no_exception
 
-PAGE = "pages/low_precision/page.py"
+PAGE = "lessons/low_precision/page.py"
 
 
 def texts(elements) -> str:

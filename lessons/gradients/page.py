@@ -6,7 +6,7 @@ import streamlit as st
 
 from core import gradients
 from core.expressions import parse_expression, symbol
-from pages.gradients import keys, state, tabs
+from lessons.gradients import keys, state, tabs
 from ui import landscape, page, predict
 from ui.controls import format_step, step_size_slider
 from ui.function_input import function_input

@@ -18,7 +18,7 @@ import sympy
 
 from core import gradients
 from core.expressions import symbol
-from pages.gradients import keys
+from lessons.gradients import keys
 from ui import numbers, slopes, symbolic
 from ui.landscape import CATALOGUE, XY, Surface, best_line, surface
 

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pages.gradients import charts, keys, state
+from lessons.gradients import charts, keys, state
 from ui import landscape, render
 from ui.function_input import function_input
 

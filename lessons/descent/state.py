@@ -18,7 +18,7 @@ import streamlit as st
 from core import descent, gradients, landscapes
 from core.expressions import parse_expression
 from core.optimizers import OPTIMIZERS
-from pages.descent import keys
+from lessons.descent import keys
 from ui import landscape, render
 from ui.controls import STEP_SIZES, format_step
 

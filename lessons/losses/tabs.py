@@ -4,7 +4,7 @@ import streamlit as st
 
 from core import losses
 from core.losses import LOSSES
-from pages.losses import charts, keys, state
+from lessons.losses import charts, keys, state
 from ui import predict, render
 from ui.controls import segmented
 

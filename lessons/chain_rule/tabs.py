@@ -3,7 +3,7 @@
 import streamlit as st
 
 from core import chain_rule
-from pages.chain_rule import charts, keys, state
+from lessons.chain_rule import charts, keys, state
 from ui import render
 from ui.theme import presenting
 

@@ -5,7 +5,7 @@ import streamlit as st
 from core import chain_rule
 from core.derivatives import finite_difference
 from core.expressions import symbol
-from pages.chain_rule import keys, state, tabs
+from lessons.chain_rule import keys, state, tabs
 from ui import numbers, page, predict
 from ui.controls import segmented
 from ui.function_input import function_input

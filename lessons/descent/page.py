@@ -3,7 +3,7 @@
 import streamlit as st
 
 from core import descent, optimizers
-from pages.descent import keys, state, tabs
+from lessons.descent import keys, state, tabs
 from ui import page, predict
 from ui.controls import preset_button
 from ui.show_code import show_code

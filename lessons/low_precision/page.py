@@ -4,7 +4,7 @@ import streamlit as st
 
 from core import low_precision as lp
 from core.optimizers import OPTIMIZERS, SCHEDULES
-from pages.low_precision import charts, keys, state, words
+from lessons.low_precision import charts, keys, state, words
 from ui import page, predict, render
 from ui.controls import preset_button, segmented
 from ui.show_code import show_code

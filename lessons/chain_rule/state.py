@@ -21,7 +21,7 @@ from core import gradients
 from core.derivatives import finite_difference, slope_at
 from core.limits import SymbolicTimeout, run_bounded
 from core.numeric import finfo, lambdify
-from pages.chain_rule import graph as graph_view
+from lessons.chain_rule import graph as graph_view
 from ui import numbers, slopes, symbolic
 from ui.symbolic import SYMBOLIC_TIMEOUT
 from ui.theme import NORMAL, PRESENTER

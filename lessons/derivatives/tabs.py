@@ -3,7 +3,7 @@
 import streamlit as st
 
 from core import derivatives
-from pages.derivatives import charts, keys, state, words
+from lessons.derivatives import charts, keys, state, words
 from ui import numbers, render, slopes
 from ui.controls import format_step, preset_button
 

@@ -4,7 +4,7 @@ import streamlit as st
 
 from core import losses
 from core.losses import LOSSES
-from pages.losses import keys, state, tabs
+from lessons.losses import keys, state, tabs
 from ui import page, predict
 from ui.controls import preset_button, segmented
 from ui.show_code import show_code

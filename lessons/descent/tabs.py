@@ -3,7 +3,7 @@
 import streamlit as st
 
 from core.optimizers import OPTIMIZERS
-from pages.descent import charts, keys, state
+from lessons.descent import charts, keys, state
 from ui import landscape, page, render
 from ui.controls import format_step, precision_pills, preset_button
 from ui.function_input import function_input

@@ -9,7 +9,7 @@ from core import derivatives
 from core.derivatives import METHODS
 from core.expressions import parse_expression
 from core.numeric import ulp
-from pages.derivatives import keys, tabs, words
+from lessons.derivatives import keys, tabs, words
 from ui import numbers, page, predict, slopes, symbolic
 from ui.controls import (
     format_step,
