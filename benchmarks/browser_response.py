@@ -4,7 +4,7 @@ For the slider a teacher moves most on each lesson page: the time from the
 key press to the last websocket message of the rerun it causes
 (performance.now() in the page). Beside it, the same measurement on a
 one-slider app (benchmarks/empty_page.py) served in the same run, taken
-just before each page so that both see the same machine load. Issue 8's
+just before each page so that both see the same machine load. The benchmark
 budget: at most 100 ms more than the one-slider app.
 """
 

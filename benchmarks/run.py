@@ -1,4 +1,4 @@
-"""Measure the budgets the issues set; print the figures; exit 1 if one is missed.
+"""Measure the benchmark budgets; print the figures; exit 1 if one is missed.
 
     python -m benchmarks.run            # everything
     python -m benchmarks.run rerun      # one section: rerun, payload, hostile, core, browser

@@ -1,4 +1,4 @@
-"""What each benchmark does to each page, and the budget the issues give it.
+"""What each benchmark does to each page, and its benchmark budget.
 
 A scenario opens a page through dashboard.py (as a student would) and then
 moves one control back and forth; only warm reruns are timed.
@@ -59,7 +59,7 @@ def _watch_snapshots(at, i):
 SCENARIOS: list[Scenario] = [
     Scenario(
         "lessons/derivatives/page.py",
-        budget_ms=50,  # issue 2
+        budget_ms=50,  # the benchmark budget
         move=_move_h,
         states=(
             {"d_dtypes": ["float64", "float32", "float16", "bfloat16"], "d_method": "central"},
@@ -69,7 +69,7 @@ SCENARIOS: list[Scenario] = [
     ),
     Scenario(
         "lessons/chain_rule/page.py",
-        budget_ms=80,  # issue 4
+        budget_ms=80,  # the benchmark budget
         move=_step_or_depth,
         states=(
             {
@@ -82,7 +82,7 @@ SCENARIOS: list[Scenario] = [
     ),
     Scenario(
         "lessons/losses/page.py",
-        budget_ms=80,  # issue 5
+        budget_ms=80,  # the benchmark budget
         move=_edit_cell,
         query={"l_tab": "Your data"},
         states=(
@@ -94,7 +94,7 @@ SCENARIOS: list[Scenario] = [
     ),
     Scenario(
         "lessons/gradients/page.py",
-        budget_ms=80,  # issue 3
+        budget_ms=80,  # the benchmark budget
         move=_move_point,
         states=(
             {"g_tab": "A partial is a slice"},
@@ -104,7 +104,7 @@ SCENARIOS: list[Scenario] = [
     ),
     Scenario(
         "lessons/descent/page.py",
-        budget_ms=100,  # issue 6: three optimizers of 500 steps each (the defaults)
+        budget_ms=100,  # the benchmark budget: three optimizers of 500 steps each (the defaults)
         move=_watch_steps,
         query={"gd_tab": "Two weights: optimizers"},
         states=(

@@ -28,7 +28,8 @@ def test_course_example_compose_steps_and_check(open_page):
     at = open_page(PAGE)
     no_exception(at)
     latex = [block.value for block in at.latex]
-    # Issue 4: f(x) = (2x + 3)², f'(g(x)) = 2g(x), g'(x) = 2, so the derivative is 2(2x + 3)·2 = 4(2x + 3).
+    # course text 003_60e70961f102b1f1.txt: "$\frac{d}{dx}(2x + 3)^2 = 2(2x + 3) \cdot 2 = 4(2x + 3)$",
+    # from f(x) = (2x + 3)², f'(g(x)) = 2g(x), g'(x) = 2.
     assert any(r"f'(g(x)) = 2 \left(2 x + 3\right)" in block for block in latex), latex
     assert any(r"2 \left(2 x + 3\right) \cdot 2 = 4 \left(2 x + 3\right)" in block for block in latex), latex
     shown = metrics(at)

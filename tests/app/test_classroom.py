@@ -23,7 +23,7 @@ def test_presenter_mode_from_the_url_enlarges_text_and_charts(open_page):
     presenting = open_page(PAGE, query={"present": "1"})
     no_exception(presenting)
     assert "html { font-size: 16px; }" in page_css(normal)
-    # Issue 7: body text at least 25 % larger (16 px -> 21 px), axis labels likewise.
+    # presenter mode, for a projector: body text at least 25 % larger (16 px -> 21 px), axis labels likewise.
     assert "html { font-size: 21px; }" in page_css(presenting)
     assert chart_config(presenting)["axis"]["labelFontSize"] >= 1.25 * chart_config(normal)["axis"]["labelFontSize"]
     assert "stMainMenu" in page_css(presenting) and "stMainMenu" not in page_css(normal)
@@ -68,7 +68,7 @@ LESSON_PAGES = [lesson.path for lesson in __import__("ui.lessons", fromlist=["LE
 
 @pytest.mark.parametrize("path", LESSON_PAGES)
 def test_every_lesson_asks_before_it_tells(open_page, path):
-    # Issue 7: on each lesson page, at least one question asked before the answer is shown.
+    # the lesson's requirement: on each lesson page, at least one question asked before the answer is shown.
     at = open_page(path)
     no_exception(at)
     guesses = [r for r in at.radio if r.key and r.key.endswith("__guess")]
@@ -93,11 +93,15 @@ def test_every_page_shows_its_code(open_page, path):
 @pytest.mark.parametrize(
     ("path", "key", "wrong", "right_answer", "computed"),
     [
-        # Issue 2: 3.0 + 1e-17 == 3.0, so the estimate is exactly 0.
+        # course text 000_99c4d5915fdf932d.txt: "It rounds the position back to exactly 3.0."
+        # (3.0 + 1e-17 == 3.0), so the estimate is exactly 0.
         ("lessons/derivatives/page.py", "d_q1", 1, "Exactly 0", "**0.0**"),
-        # Issue 3: grad(3x^2 + 2y) = [6x, 2] = [6, 2] at (1, 1), atan2(2, 6) = 18.4 degrees.
+        # course text 003_60e70961f102b1f1.txt:
+        #   "For $f(x, y) = 3x^2 + 2y$: \(\nabla f = \begin{bmatrix} 6x \\ 2 \end{bmatrix}\)"
+        # so [6, 2] at (1, 1), atan2(2, 6) = 18.4 degrees.
         ("lessons/gradients/page.py", "g_q1", 0, "Between them, about 18° above +x", "**[6, 2]**"),
-        # Issue 4: d/dx (2x + 3)^2 = 4(2x + 3) = 20 at x = 1.
+        # course text 003_60e70961f102b1f1.txt: "$\frac{d}{dx}(2x + 3)^2 = 2(2x + 3) \cdot 2 = 4(2x + 3)$"
+        # = 20 at x = 1.
         ("lessons/chain_rule/page.py", "c_q1", 0, "4(2x + 3) = 20", "**20**"),
     ],
 )
@@ -112,7 +116,7 @@ def test_the_reveal_runs_the_computation(open_page, path, key, wrong, right_answ
 
 @pytest.mark.parametrize("path", LESSON_PAGES)
 def test_every_chart_has_alternative_text(open_page, path):
-    # Issue 8: screen readers get a sentence for every chart.
+    # WCAG 2.2 success criterion 1.1.1 (Non-text Content): screen readers get a sentence for every chart.
     at = open_page(path)
     for chart in at.get("vega_lite_chart"):
         assert len(chart.proto.alt) > 20, f"{path}: a chart without alt text"

@@ -33,7 +33,8 @@ def test_defaults_show_the_lesson_numbers(open_page):
     at = open_page(PAGE)
     no_exception(at)
     shown = metrics(at)
-    # Issue 2: w**2 at w = 3, h = 0.01 gives 6.009999999999849 in float64; the exact slope is 6.
+    # course text 000_99c4d5915fdf932d.txt: "With a step size of 0.01, we get a slope of roughly 6.01."
+    # In IEEE 754 binary64 w**2 at w = 3, h = 0.01 gives 6.009999999999849; the exact slope is 6.
     assert shown["Exact slope (calculus)"] == "6.0"
     assert shown["float64 estimate"] == "6.009999999999849"
     assert "float32 estimate" in shown
@@ -89,7 +90,7 @@ def test_changing_h_changes_the_numbers(open_page):
     before = metrics(at)["float32 estimate"]
     at.select_slider(key="d_h").set_value(1e-6).run()
     after = metrics(at)["float32 estimate"]
-    # Issue 2: in float32 h = 1e-6 already gives 5.72...
+    # IEEE 754 binary32 (spacing 2⁻²² near 3): h = 1e-6 already gives 5.72...
     assert before != after and after.startswith("5.72")
 
 
@@ -134,7 +135,8 @@ def test_second_example_preset(open_page):
     at = open_page(PAGE, query={"d_tab": "Which way is downhill?"})
     at.button(key="d_try_second").click().run()
     no_exception(at)
-    # Issue 2: Loss = (w - 4)^2 at w = 6 has slope 2(w - 4) = 4: positive, so decrease w.
+    # course text 001_17881fd077a1d289.txt: "Therefore, we need to decrease w to reduce the loss."
+    # Loss = (w - 4)^2 at w = 6 has slope 2(w - 4) = 4: positive, so decrease w.
     assert metrics(at)["Exact slope (calculus)"] == "4.0"
     assert any("decrease w" in m.value for m in at.markdown)
 

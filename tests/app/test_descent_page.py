@@ -1,6 +1,7 @@
-"""AppTest of the Gradient descent page (issue 6).
+"""AppTest of the Gradient descent page.
 
-Expected numbers come from the course text quoted in issue 6: the loop on x² from 10 at
+Expected numbers come from the course text 003_60e70961f102b1f1.txt ("x = 10  # Start somewhere",
+"learning_rate = 0.1", "for i in range(20):"): the loop on x² from 10 at
 learning rate 0.1 ends at 10·0.8²⁰ ≈ 0.1153; on w² the update is w ← (1 − 2η)w.
 """
 

@@ -48,7 +48,9 @@ def test_course_example_at_a_changed_point(open_page):
     at.number_input(key="g_y0").set_value(-1.0).run()
     no_exception(at)
     shown = metrics(at)
-    # Issue 3: ∇f = [6x, 2], so [12, 2] at (2, −1).
+    # course text 003_60e70961f102b1f1.txt:
+    #   "For $f(x, y) = 3x^2 + 2y$: \(\nabla f = \begin{bmatrix} 6x \\ 2 \end{bmatrix}\)"
+    # so ∇f = [12, 2] at (2, −1).
     assert shown["∂f/∂x exact"] == "12.0" and shown["∂f/∂y exact"] == "2.0"
     assert any("12" in latex.value and r"\nabla f(2, -1)" in latex.value for latex in at.latex)
     # float32 rounds every operation: its central difference is further off than float64's on the same h.
@@ -93,7 +95,7 @@ def test_every_tab_renders_within_the_row_budget(open_page, tab):
     at = typed(open_page, "(1 - x)^2 + 100(y - x^2)^2", -1.0, 2.0, g_tab=tab, g_r="2.0")
     no_exception(at)
     rows = chart_rows(at)
-    assert all(r <= 2000 for r in rows), rows  # issue 3: at most 2,000 rows per chart
+    assert all(r <= 2000 for r in rows), rows  # the lesson's budget: at most 2,000 rows per chart
 
 
 def test_every_catalogue_function_renders(open_page):
@@ -130,7 +132,8 @@ def test_many_weights_table(open_page):
     at = open_page(PAGE, query={"g_tab": "Many weights"})
     no_exception(at)
     table = at.dataframe[0].value
-    # Issue 3's three-weight example: L = (2w1 − w2 + 3w3 − 1)² at (1, 2, 3) has ∇L = 2·8·(2, −1, 3).
+    # course text 002_16e3fd7667d98696.txt: "Gradient = [∂L/∂w₁, ∂L/∂w₂, ∂L/∂w₃]"; for three weights,
+    # L = (2w1 − w2 + 3w3 − 1)² at (1, 2, 3) has ∇L = 2·8·(2, −1, 3).
     assert list(table["weight"]) == ["w1", "w2", "w3"]
     assert list(table["∂L/∂w here (exact)"]) == [32.0, -16.0, 48.0]
     at.text_input(key="g_many").input("w1*w2*w3*w4*w5*w6").run()

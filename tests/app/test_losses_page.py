@@ -1,7 +1,7 @@
-"""AppTest of the Loss functions page (issue 5).
+"""AppTest of the Loss functions page.
 
-Expected numbers come from the course text quoted in issue 5 or are worked by
-hand in the comment beside each assertion.
+Expected numbers come from the course text 002_16e3fd7667d98696.txt (its MSE and cross-entropy
+examples) or are worked by hand in the comment beside each assertion.
 """
 
 import math
@@ -39,7 +39,8 @@ def warnings(at) -> str:
 def test_course_mse_example(open_page):
     at = open_page(PAGE, query={"l_tab": "Your data"})
     no_exception(at)
-    # Issue 5: ((−0.5)² + 0.1² + (−0.2)²) / 3 = (0.25 + 0.01 + 0.04) / 3 = 0.10.
+    # course text 002_16e3fd7667d98696.txt: "Loss = ((2.5-3.0)² + (3.1-3.0)² + (4.8-5.0)²) / 3"
+    # = ((−0.5)² + 0.1² + (−0.2)²) / 3 = (0.25 + 0.01 + 0.04) / 3 = 0.10.
     assert metrics(at)[MSE_LABEL] == "0.10"
     assert any("MSE = (0.25 + 0.01 + 0.04) / 3 = **0.10**" in m.value for m in at.markdown)
     table = results(at)
@@ -53,7 +54,8 @@ def test_course_mse_example(open_page):
 def test_cat_example(open_page):
     at = open_page(PAGE, query={"l_tab": "Classification"})
     no_exception(at)
-    # Issue 5: −log(0.8) = 0.22, a low loss; −log(0.1) = 2.30, a high loss.
+    # course text 002_16e3fd7667d98696.txt: "Loss = -log(0.8) = 0.22 (low loss, good prediction)"
+    # and "Loss = -log(0.1) = 2.30 (high loss, bad prediction)".
     assert any("−log 0.8 = **0.22**" in m.value and "−log 0.1 = **2.30**" in m.value for m in at.markdown)
     assert metrics(at)["Loss −log P(cat)"] == "0.22"
     at.slider(key="l_pcat").set_value(0.1).run()

@@ -19,7 +19,7 @@ def test_presenter_mode_enlarges_text_by_a_quarter(server, page):
     normal = font_px(page, "[data-testid='stMarkdownContainer'] p")
     goto(page, f"{server}/derivatives?present=1")
     presenting = font_px(page, "[data-testid='stMarkdownContainer'] p")
-    assert presenting >= 1.25 * normal, (normal, presenting)  # issue 7: at least 25 % larger
+    assert presenting >= 1.25 * normal, (normal, presenting)  # presenter mode: at least 25 % larger
     assert page.locator("[data-testid='stMainMenu']").is_hidden()
     assert page.locator("[data-testid='stTopNav']").is_visible(), "the lessons must stay reachable"
     # 1280 x 720, a projector: the numbers of the lesson are on the first screen.
@@ -37,7 +37,7 @@ def test_the_sidebar_toggle_turns_presenter_mode_on(server, page):
     wait_idle(page)
     expect(page).to_have_url(re.compile(r"[?&]present=1"))  # the same setting as the address's ?present=1
     presenting = font_px(page, "[data-testid='stMarkdownContainer'] p")
-    assert presenting >= 1.25 * normal, (normal, presenting)  # issue 7: at least 25 % larger
+    assert presenting >= 1.25 * normal, (normal, presenting)  # presenter mode: at least 25 % larger
 
 
 def test_a_copied_link_reopens_the_same_view(server, browser):

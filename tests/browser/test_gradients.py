@@ -9,7 +9,9 @@ pytestmark = pytest.mark.browser
 
 
 def test_typed_function_and_a_moved_point(server, page):
-    # Issue 3: f = 3x² + 2y has ∂f/∂x = 6x; the selectbox keeps its label in the URL.
+    # course text 003_60e70961f102b1f1.txt:
+    #   "For $f(x, y) = 3x^2 + 2y$: \(\frac{\partial f}{\partial x} = 6x, \quad \frac{\partial f}{\partial y} = 2\)"
+    # f = 3x² + 2y has ∂f/∂x = 6x; the selectbox keeps its label in the URL.
     page.goto(f"{server}/gradients?g_land=Type+your+own+f(x,+y)&g_f=3x%5E2+%2B+2y&g_x0=1&g_y0=1")
     wait_idle(page)
     values = page.locator("[data-testid='stMetricValue']")

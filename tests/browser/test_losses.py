@@ -35,7 +35,8 @@ def total(page) -> str:
 def test_a_bad_cell_is_flagged_and_survives_other_changes(server, page):
     page.goto(f"{server}/losses?l_tab=Your+data")
     wait_idle(page)
-    assert total(page) == "0.10"  # issue 5: the course's MSE example
+    # course text 002_16e3fd7667d98696.txt: "Loss = ((2.5-3.0)² + (3.1-3.0)² + (4.8-5.0)²) / 3" = 0.10
+    assert total(page) == "0.10"
 
     type_into_first_prediction(page, "abc")
     warning = page.locator("[data-testid='stAlertContentWarning']").first

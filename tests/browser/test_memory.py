@@ -10,7 +10,7 @@ from ui.lessons import LESSONS
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-BUDGET_MB = 400  # issue 8; Community Cloud gives an app roughly 690 MB to 2.7 GB
+BUDGET_MB = 400  # the benchmark budget; Community Cloud gives an app roughly 690 MB to 2.7 GB
 
 
 def test_rss_after_every_page_with_defaults(browser):

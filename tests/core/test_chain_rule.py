@@ -51,8 +51,8 @@ def exact(expr, point):
 
 
 def test_course_example():
-    # Issue 4: f(x) = (2x + 3)², g(x) = 2x + 3, f'(g(x)) = 2g(x), g'(x) = 2,
-    # so d/dx (2x + 3)² = 2(2x + 3)·2 = 4(2x + 3).
+    # course text 003_60e70961f102b1f1.txt: "$\frac{d}{dx}(2x + 3)^2 = 2(2x + 3) \cdot 2 = 4(2x + 3)$",
+    # from f(x) = (2x + 3)², g(x) = 2x + 3, f'(g(x)) = 2g(x), g'(x) = 2.
     steps = chain_rule(u**2, 2 * x + 3)
     assert steps.inner == 2 * x + 3
     assert steps.outer_derivative == 2 * u
@@ -83,7 +83,7 @@ def test_chain_rule_product_is_the_derivative(outer, inner):
 def test_chain_rule_steps_survive_the_worker_process():
     # The app differentiates student input in core.limits' worker, which pickles
     # the result; sympy evaluates on unpickling, and 2(2x + 3) must not come back
-    # as 4x + 6 (issue 4: f'(g(x)) = 2g(x)).
+    # as 4x + 6 (course text 003_60e70961f102b1f1.txt: "$f’(g(x)) = 2g(x)$, $g’(x) = 2$").
     from core.limits import run_bounded
 
     steps = run_bounded(chain_rule, u**2, 2 * x + 3, timeout=30)

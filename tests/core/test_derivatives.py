@@ -15,22 +15,24 @@ REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "reference" / "gpu_
 REFERENCE_COPY = Path(__file__).parent / "data" / "gpu_fd_reference.json"
 
 
-# --- the lesson's numbers (issue 2) ---------------------------------------------------
+# --- the lesson's numbers -------------------------------------------------------------
 
 
 def test_rise_over_run_with_h_001():
-    # Issue 2: f(3) = 9, f(3.01) = 9.0601, so (9.0601 - 9) / 0.01 = 6.01 (6.009999999999849 in float64).
+    # course text 000_99c4d5915fdf932d.txt: "With a step size of 0.01, we get a slope of roughly 6.01."
+    # f(3) = 9, f(3.01) = 9.0601, so (9.0601 - 9) / 0.01 = 6.01 (6.009999999999849 in IEEE 754 binary64).
     assert float(d.finite_difference(W2, 3.0, 0.01, variable="w")) == 6.009999999999849
 
 
 def test_tiny_h_cancels_to_exactly_zero():
-    # Issue 2: 3.0 + 1e-17 == 3.0 in float64, so the rise is 0 and the estimate exactly 0.0.
+    # course text 000_99c4d5915fdf932d.txt: "It rounds the position back to exactly 3.0."
+    # 3.0 + 1e-17 == 3.0 in IEEE 754 binary64, so the rise is 0 and the estimate exactly 0.0.
     assert 3.0 + 1e-17 == 3.0
     assert float(d.finite_difference(W2, 3.0, 1e-17, variable="w")) == 0.0
 
 
 def test_float32_collapses_sooner():
-    # Issue 2: in float32 h = 1e-6 gives 5.72..., h = 1e-8 gives 0.0.
+    # IEEE 754 binary32 (spacing 2⁻²² near 3): h = 1e-6 gives 5.72..., h = 1e-8 gives 0.0 (3 + 1e-8 rounds to 3).
     est = d.finite_difference(W2, 3.0, np.array([1e-6, 1e-8]), dtype="float32", variable="w")
     assert est.dtype == np.float32
     assert 5.72 <= est[0] < 5.73
@@ -46,7 +48,8 @@ def test_float16_h_underflows_to_nan():
 def test_exact_derivative_is_the_power_rule():
     assert d.derivative(W2, "w") == 2 * symbol("w")
     assert d.exact_slope(W2, 3.0, "w") == 6.0
-    # Issue 2, second example: (w - 4)^2 at w = 6 has slope 2(w - 4) = 4, positive: decrease w.
+    # course text 001_17881fd077a1d289.txt: "Therefore, we need to decrease w to reduce the loss."
+    # (w - 4)^2 at w = 6 has slope 2(w - 4) = 4, positive: decrease w.
     second = parse_expression("(w-4)^2", ("w",))
     assert sympy.expand(d.derivative(second, "w") - 2 * (symbol("w") - 4)) == 0
     assert d.exact_slope(second, 6.0, "w") == 4.0

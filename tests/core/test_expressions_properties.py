@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from core.expressions import FUNCTIONS, ExpressionError, parse_expression
 
-ANSWER_WITHIN = 1.0  # seconds (issue 2)
+ANSWER_WITHIN = 1.0  # seconds (the lesson's budget)
 VARIABLES = ("x", "y")
 PROPERTY = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -24,17 +24,19 @@ def f_of(text, variables=XY):
     return parse_expression(text, variables)
 
 
-# --- the course's examples (issue 3) ----------------------------------------------------
+# --- the course's examples ---------------------------------------------------------------
 
 
 def test_course_example_3x2_plus_2y():
-    # Issue 3: f(x, y) = 3x² + 2y gives ∂f/∂x = 6x, ∂f/∂y = 2, so ∇f = [6x, 2].
+    # course text 003_60e70961f102b1f1.txt:
+    #   "For $f(x, y) = 3x^2 + 2y$: \(\nabla f = \begin{bmatrix} 6x \\ 2 \end{bmatrix}\)"
+    # f(x, y) = 3x² + 2y gives ∂f/∂x = 6x, ∂f/∂y = 2, so ∇f = [6x, 2].
     assert g.gradient(f_of("3x^2 + 2y"), XY) == (6 * x, 2)
     assert list(g.evaluate(g.gradient(f_of("3x^2 + 2y"), XY), XY, (1.5, -4.0))) == [9.0, 2.0]
 
 
 def test_three_weight_gradient():
-    # Issue 3: Gradient = [∂L/∂w₁, ∂L/∂w₂, ∂L/∂w₃]. For one example's squared error
+    # course text 002_16e3fd7667d98696.txt: "Gradient = [∂L/∂w₁, ∂L/∂w₂, ∂L/∂w₃]". For one example's squared error
     # L = (w₁a + w₂b + w₃c − t)², the chain rule gives ∂L/∂wᵢ = 2(prediction − t)·(input i).
     names = ("w1", "w2", "w3")
     loss = f_of("(2w1 - w2 + 3w3 - 1)^2", names)
@@ -108,7 +110,8 @@ def test_central_partials_are_second_order():
 
 
 def test_a_vanished_step_gives_exactly_zero():
-    # Issue 2's cancellation, one coordinate at a time: 3.0 + 1e-17 == 3.0 in float64.
+    # The cancellation of course text 000_99c4d5915fdf932d.txt, one coordinate at a time:
+    # "It rounds the position back to exactly 3.0." (3.0 + 1e-17 == 3.0 in IEEE 754 binary64).
     estimate = g.numeric_gradient(f_of("x^2 + y^2"), XY, (3.0, 3.0), h=1e-17, method="forward")
     assert list(estimate) == [0.0, 0.0]
 
@@ -191,7 +194,7 @@ def test_gradient_crosses_contour_lines_at_right_angles():
     ],
 )
 def test_contour_map_fits_the_row_budget(text, box):
-    # Issue 3: at most 2,000 rows per chart.
+    # the lesson's budget: at most 2,000 rows per chart.
     assert g.contour_map(f_of(text), XY, box).rows <= 2000
 
 

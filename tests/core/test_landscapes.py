@@ -1,9 +1,11 @@
 """The landscape catalogue: its minima are minima, its saddles saddles, its text its formula.
 
-Where the numbers come from: issue 3 lists the entries and their minima (Rosenbrock (1, 1),
-Himmelblau (3, 2) and three more, Beale (3, 0.5), Booth (1, 3), the saddle x² − y², a condition
-number ≥ 50); Himmelblau's other critical points are given to 6 decimals, so they are checked
-numerically against the tolerances below; everything else is checked exactly with sympy.
+Where the numbers come from: the published test functions and their minima (Rosenbrock (1, 1),
+Himmelblau (3, 2) and three more, Beale (3, 0.5), Booth (1, 3); see
+https://en.wikipedia.org/wiki/Test_functions_for_optimization), the saddle x² − y² and the lesson's
+requirement of a ravine with condition number ≥ 50; Himmelblau's other critical points are given to
+6 decimals, so they are checked numerically against the tolerances below; everything else is checked
+exactly with sympy.
 """
 
 import numpy as np
@@ -70,7 +72,7 @@ def _points(kind):
     return pytest.mark.parametrize("land, point", cases, ids=[f"{land.key}-{p}" for land, p in cases])
 
 
-def test_the_catalogue_has_issue_3s_entries():
+def test_the_catalogue_has_the_course_and_textbook_entries():
     assert set(LANDSCAPES) == {"course", "bowl", "ravine", "rosenbrock", "himmelblau", "beale", "booth", "saddle"}
     for land in ALL:
         assert land.title and land.text and land.note, land.key
@@ -96,7 +98,7 @@ def test_the_text_parses_to_the_expression(land):
         ("ravine", (0, 0)),
     ],
 )
-def test_issue_3s_minima_are_listed(key, point):
+def test_the_listed_minima_are_minima(key, point):
     assert point in get_landscape(key).minima
 
 
@@ -129,7 +131,7 @@ def test_maxima_are_flat_and_negative_definite(land, point):
 
 
 def test_exact_saddles_are_exact():
-    # x² − y² at the origin (issue 3) and Beale at (0, 1): ∂f/∂x = 3(y − 1)(7y² + 13y + 17)/4 there.
+    # x² − y² at the origin (∇f = (2x, −2y)) and Beale at (0, 1): ∂f/∂x = 3(y − 1)(7y² + 13y + 17)/4 there.
     for key, point in [("saddle", (0, 0)), ("beale", (0, 1))]:
         land = get_landscape(key)
         assert point in land.saddles
@@ -137,7 +139,7 @@ def test_exact_saddles_are_exact():
 
 
 def test_himmelblau_has_four_minima_of_equal_depth():
-    # Issue 3: four minima, e.g. (3, 2); f = 0 at each (Himmelblau 1972), exactly at (3, 2).
+    # Himmelblau (1972): four minima, e.g. (3, 2); f = 0 at each, exactly at (3, 2).
     land = get_landscape("himmelblau")
     assert len(land.minima) == 4 and not land.exact_minima
     assert land.expr.subs({sympy.Symbol("x", real=True): 3, sympy.Symbol("y", real=True): 2}) == 0
@@ -165,7 +167,7 @@ def test_the_box_holds_the_minima_and_the_start(land):
 
 
 def test_the_ravine_is_ill_conditioned():
-    # Issue 3: condition number >= 50. The Hessian of x² + 50y² is diag(2, 100).
+    # the lesson's requirement: condition number >= 50. The Hessian of x² + 50y² is diag(2, 100).
     eigenvalues = _hessian_eigenvalues(get_landscape("ravine"), (0, 0))
     np.testing.assert_array_equal(eigenvalues, [2, 100])
     assert eigenvalues.max() / eigenvalues.min() >= 50
@@ -173,7 +175,9 @@ def test_the_ravine_is_ill_conditioned():
 
 
 def test_the_course_example_has_no_minimum():
-    # Issue 3: f = 3x² + 2y has ∂f/∂x = 6x, ∂f/∂y = 2, so ∇f = [6x, 2] is never zero.
+    # course text 003_60e70961f102b1f1.txt:
+    #   "For $f(x, y) = 3x^2 + 2y$: \(\frac{\partial f}{\partial x} = 6x, \quad \frac{\partial f}{\partial y} = 2\)"
+    # so ∇f = [6x, 2] is never zero.
     land = get_landscape("course")
     assert _gradient(land) == [6 * sympy.Symbol("x", real=True), 2]
     assert land.minima == land.saddles == land.maxima == ()

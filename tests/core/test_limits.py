@@ -49,7 +49,7 @@ def test_only_core_functions_travel():
 
 def test_the_worker_stays_small():
     # Everything the app sends to the worker, then: no pandas (with pyarrow, ~100 MB of the
-    # 400 MB memory budget of issue 8) was imported there.
+    # 400 MB benchmark budget of tests/browser/test_memory.py) was imported there.
     expr = parse_expression("x^3")
     run_bounded(derivatives.analyse, expr, ("x",), timeout=30)
     run_bounded(derivatives.derivation, expr, "x", timeout=30)

@@ -1,7 +1,7 @@
 """Tests for core.losses against independent oracles.
 
 Where the expected numbers come from:
-  * the course text (issue 5): MSE of [2.5, 3.1, 4.8] vs [3.0, 3.0, 5.0] is 0.10;
+  * the course text 002_16e3fd7667d98696.txt: MSE of [2.5, 3.1, 4.8] vs [3.0, 3.0, 5.0] is 0.10;
     -log(0.8) = 0.22 and -log(0.1) = 2.30;
   * reference functions below, written element by element in plain Python from
     the formulas on the PyTorch docs pages torch.nn.MSELoss, torch.nn.L1Loss,
@@ -169,7 +169,8 @@ DATA = {
 
 
 def test_mse_of_the_course_example_is_0_10():
-    # issue 5 / course text: ((-0.5)² + 0.1² + (-0.2)²) / 3 = (0.25 + 0.01 + 0.04) / 3 = 0.10
+    # course text 002_16e3fd7667d98696.txt: "Loss = ((2.5-3.0)² + (3.1-3.0)² + (4.8-5.0)²) / 3"
+    # = ((-0.5)² + 0.1² + (-0.2)²) / 3 = (0.25 + 0.01 + 0.04) / 3 = 0.10
     predictions, actuals = [2.5, 3.1, 4.8], [3.0, 3.0, 5.0]
     value = loss_value("mse", predictions, actuals)
     assert value == pytest.approx((0.25 + 0.01 + 0.04) / 3, rel=1e-12)
@@ -180,14 +181,16 @@ def test_mse_of_the_course_example_is_0_10():
 
 @pytest.mark.parametrize("p_cat, expected, shown", [(0.8, 0.2231435513142097, 0.22), (0.1, 2.302585092994046, 2.30)])
 def test_cat_example_cross_entropy(p_cat, expected, shown):
-    # issue 5 / course text: P(cat) = 0.8 -> -log(0.8) = 0.22; P(cat) = 0.1 -> -log(0.1) = 2.30
+    # course text 002_16e3fd7667d98696.txt: "Loss = -log(0.8) = 0.22 (low loss, good prediction)"
+    # and "Loss = -log(0.1) = 2.30 (high loss, bad prediction)"; P(cat) is 0.8, then 0.1.
     logits = np.log([p_cat, 1 - p_cat])  # softmax of these logits is (p_cat, 1 - p_cat)
     ce = loss_value("cross_entropy", logits, 0)
     bce = loss_value("binary_cross_entropy", [p_cat], [1.0])
     assert ce == pytest.approx(expected, rel=1e-12)
     assert bce == pytest.approx(expected, rel=1e-12)
     assert round(ce, 2) == shown
-    # the gradient on the logits is p - y (issue 5: "its gradient p − y")
+    # the gradient on the logits is p - y: d/dz of -log softmax(z)_y from
+    # https://docs.pytorch.org/docs/stable/generated/torch.nn.CrossEntropyLoss.html, worked by hand
     close(loss_gradient("cross_entropy", logits, 0), [p_cat - 1, 1 - p_cat], what="p - y")
 
 

@@ -41,7 +41,7 @@ def test_output_dtype_and_shape_equal_the_inputs(text, dtype):
 
 
 def test_a_constant_derivative_is_still_an_array():
-    # Issue 2: diff(6*x) is 6, and it must still return an array of the input's shape.
+    # diff(6*x) is 6, and it must still return an array of the input's shape.
     f = lambdify(sympy.diff(parse_expression("6*x")), ["x"], "float32")
     result = f(np.zeros(4, dtype=np.float32))
     assert result.dtype == np.float32 and result.tolist() == [6.0] * 4
