@@ -98,6 +98,12 @@ def loop_that_dies() -> None:
     )
 
 
+def _restart_at_the_end(longest: int) -> None:
+    """Play pressed with every step already shown: start again from step 0."""
+    if st.session_state.get(keys.PLAY) and st.session_state.get(keys.UPTO, 0) >= longest:
+        st.session_state[keys.UPTO] = 0
+
+
 def two_weights() -> None:
     """Optimizers on a landscape; its controls redraw only this tab."""
     with st.container(border=True):
@@ -199,9 +205,20 @@ def two_weights() -> None:
             stride = max(1, longest // 60)
             if st.session_state.get(keys.PLAY):
                 at = st.session_state.get(keys.UPTO, 0)
-                st.session_state[keys.UPTO] = min(longest, (at if at < longest else -stride) + stride)
+                if at >= longest:
+                    # The end: stop before the toggle is drawn (a widget's value cannot change after it is),
+                    # and rerun the app so that the fragment stops ticking.
+                    st.session_state[keys.PLAY] = False
+                    st.rerun(scope="app")
+                st.session_state[keys.UPTO] = min(longest, at + stride)
             controls = st.columns([1, 4])
-            controls[0].toggle("Play", key=keys.PLAY, help="Reveal the paths step by step, as on a projector.")
+            controls[0].toggle(
+                "Play",
+                key=keys.PLAY,
+                help="Reveal the paths step by step, as on a projector.",
+                on_change=_restart_at_the_end,
+                args=(longest,),
+            )
             upto = state.step_slider("Show steps up to", steps, key=keys.UPTO, container=controls[1])
             st.progress(min(upto, longest) / max(longest, 1), text=f"step {min(upto, longest)} of {longest}")
             chart, loss = st.columns([1.2, 1])
@@ -234,9 +251,6 @@ def two_weights() -> None:
             )
             if not positive:
                 loss.caption("Some losses are ≤ 0, which a log scale cannot show: a symmetric log scale is used.")
-            if st.session_state.get(keys.PLAY) and upto >= longest:
-                st.session_state[keys.PLAY] = False
-                st.rerun(scope="app")
 
         watch()
         statuses(runs)
