@@ -67,3 +67,23 @@ def segmented(container, label: str, options, *, default, key: str, **kwargs):
         label, options, default=default, required=True, key=key, bind="query-params", **kwargs
     )
     return default if value is None else value
+
+
+def clamp_to_range(key: str, low: float, high: float) -> None:
+    """Keep a bound slider's value inside a range that comes from data (a graph's steps, a run's length).
+
+    The value may come from the session (a control moved) or from the address bar (a shared link,
+    made when the range was larger); either must not lie outside the new range, or the slider raises.
+    """
+    if key in st.session_state:
+        value = st.session_state[key]
+        if isinstance(value, (int, float)) and not low <= value <= high:
+            st.session_state[key] = type(value)(min(max(value, low), high))
+    text = st.query_params.get(key)
+    if text is not None:
+        try:
+            value = float(text)
+        except ValueError:
+            return
+        if not low <= value <= high:
+            st.query_params[key] = str(int(min(max(value, low), high)))

@@ -23,6 +23,7 @@ from core.limits import SymbolicTimeout, run_bounded
 from core.numeric import finfo, lambdify
 from lessons.chain_rule import graph as graph_view
 from ui import numbers, slopes, symbolic
+from ui.controls import clamp_to_range
 from ui.symbolic import SYMBOLIC_TIMEOUT
 from ui.theme import NORMAL, PRESENTER
 
@@ -340,9 +341,7 @@ def step_control(*, key: str, steps: int, container=st) -> int:
 
     if steps < 1:  # a slider needs min < max
         return 0
-    if st.session_state.get(key, 0) > steps:
-        # The range comes from the graph: a new, smaller function must not leave the step past its end.
-        st.session_state[key] = steps
+    clamp_to_range(key, 0, steps)  # the range comes from the graph: a smaller one must not leave the step past its end
     slider = container.container()
     buttons = container.container(horizontal=True)
     buttons.button(
