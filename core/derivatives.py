@@ -622,7 +622,7 @@ def _pytorch_derivative(d: sympy.Expr) -> sympy.Expr:
 
 def _at(expr: sympy.Expr, x: sympy.Symbol, value: sympy.Float) -> sympy.Expr:
     """expr at x = value, evaluated with sympy Floats of `_WORKING_DIGITS` digits (never an exact blow-up)."""
-    return sympy.sympify(expr.xreplace({x: value}))  # expr is a sympy object: no text is parsed
+    return expr.xreplace({x: value})  # sympy evaluates the numbers as it rebuilds the tree
 
 
 def _classify(number: sympy.Expr) -> str:
