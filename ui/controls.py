@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import streamlit as st
 
 from core.numeric import DTYPES
@@ -85,5 +87,5 @@ def clamp_to_range(key: str, low: float, high: float) -> None:
             value = float(text)
         except ValueError:
             return
-        if not low <= value <= high:
+        if math.isfinite(value) and not low <= value <= high:
             st.query_params[key] = str(int(min(max(value, low), high)))

@@ -20,7 +20,7 @@ from core.expressions import parse_expression
 from core.optimizers import OPTIMIZERS
 from lessons.descent import keys
 from ui import landscape, render
-from ui.controls import STEP_SIZES, clamp_to_range, format_step
+from ui.controls import STEP_SIZES, format_step
 
 SQUARE = "x^2"  # the course's loop
 MAX_PATH_POINTS = 700  # per map: with the contour data, a chart stays under 2,000 rows
@@ -309,7 +309,7 @@ def step_slider(label: str, steps: int, *, key: str, container=st) -> int:
     A value already held (moved, or read from the address) is clamped when
     `steps` shrinks, so a shorter run never meets a value past its end.
     """
-    clamp_to_range(key, 0, max(steps, 1))
     if key in st.session_state:
+        st.session_state[key] = min(max(int(st.session_state[key]), 0), steps)
         return container.slider(label, 0, max(steps, 1), key=key, bind="query-params")
     return container.slider(label, 0, max(steps, 1), value=steps, key=key, bind="query-params")
