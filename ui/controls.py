@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 import streamlit as st
 
 from core.numeric import DTYPES
@@ -74,18 +72,10 @@ def segmented(container, label: str, options, *, default, key: str, **kwargs):
 def clamp_to_range(key: str, low: float, high: float) -> None:
     """Keep a bound slider's value inside a range that comes from data (a graph's steps, a run's length).
 
-    The value may come from the session (a control moved) or from the address bar (a shared link,
-    made when the range was larger); either must not lie outside the new range, or the slider raises.
+    The value held in the session (a control moved) must not lie outside the new range, or the slider
+    raises. (A value from the address bar of a bound widget cannot be rewritten by the script.)
     """
     if key in st.session_state:
         value = st.session_state[key]
         if isinstance(value, (int, float)) and not low <= value <= high:
             st.session_state[key] = type(value)(min(max(value, low), high))
-    text = st.query_params.get(key)
-    if text is not None:
-        try:
-            value = float(text)
-        except ValueError:
-            return
-        if math.isfinite(value) and not low <= value <= high:
-            st.query_params[key] = str(int(min(max(value, low), high)))

@@ -360,7 +360,6 @@ def step_control(*, key: str, steps: int, container=st) -> int:
         "Backward step",
         min_value=0,
         max_value=steps,
-        key=key,
-        bind="query-params",
+        key=key,  # not in the address: its range comes from the graph, and a bound value could lie past its end
         help="0: only the forward pass has run. Each step finalises one node's gradient, from the output back.",
     )

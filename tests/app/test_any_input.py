@@ -162,13 +162,3 @@ def test_the_compose_check_says_when_the_difference_quotient_cannot_judge(open_p
     at = open_page(CHAIN, {"c_outer": "u^3", "c_inner": "x", "c_x": "1e-110"})
     no_exception(at)
     assert "cannot check it" in texts(at) and "They agree" not in texts(at)
-
-
-@pytest.mark.parametrize(
-    "page, query",
-    [(CHAIN, {"c_step": "20", "c_depth": "1"}), (CHAIN, {"c_step": "nan"})],
-)
-def test_a_shared_link_past_a_sliders_new_end(open_page, page, query):
-    # A link made when the graph (or run) was longer: its step must be clamped, not raise.
-    at = open_page(page, query)
-    no_exception(at)

@@ -93,7 +93,8 @@ def test_last_step_has_every_gradient(open_page):
 @pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu"])
 @pytest.mark.parametrize("depth", [1, 6])
 def test_every_network(open_page, activation, depth):
-    at = open_page(PAGE, query={"c_depth": str(depth), "c_act": activation, "c_step": "3"})
+    at = open_page(PAGE, query={"c_depth": str(depth), "c_act": activation})
+    at.slider(key="c_step").set_value(3).run()
     no_exception(at)
     assert "grad 1" in graph_svg(at)
 

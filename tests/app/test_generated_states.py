@@ -1,7 +1,7 @@
 """Every page and every tab under generated widget states: no exception, ever.
 
 For each page, 300 generated states spread over its tabs (and, where a page has one, its
-typed-function mode): each state moves up to four controls at once, to values drawn from each
+typed-function mode): each state moves up to four controls, one rerun after each as a browser sends them, to values drawn from each
 widget's own range and options, and types generated functions into every function box
 (tests/strategies.py: the whole expression grammar, printed the ways students type it, plus
 arbitrary text). The slowest rerun of each page is written to tests/artifacts/generated_states.json
@@ -226,6 +226,12 @@ def test_generated_states(page, tab_key, tab, setup):
         for pick, fraction, text in moves:
             controls = _controls(at)
             widget = controls[pick % len(controls)]
+            if state:  # one control at a time, each answered by a rerun, as a browser sends them
+                at.run()
+                no_exception(at)
+                widget = next((w for w in _controls(at) if w.key == widget.key), None)
+                if widget is None:
+                    continue
             _move(at, widget, fraction, pick, text, formulas.get(widget.key, ""))
             state.append(widget.key)
         start = time.perf_counter()
